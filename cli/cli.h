@@ -1,0 +1,45 @@
+/*
+ * cli.h - what the command files share: parsed global options.
+ *
+ * The CLI is a thin layer: each command parses its own options, calls the
+ * library and maps the outcome to an exit status (README, "Exit status").
+ */
+#ifndef POLC_CLI_CLI_H
+#define POLC_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "polc.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_POLICY = 1,	/* the policy has errors */
+	EXIT_USAGE = 2,		/* bad usage, unreadable input */
+};
+
+/**
+ * struct cli - the invocation
+ * @ctx: the compilation context (search path already set)
+ * @format: how diagnostics are printed
+ * @colour: whether diagnostics are coloured
+ */
+struct cli {
+	polc_ctx *ctx;
+	enum polc_diag_format format;
+	bool colour;
+};
+
+/* Print the queued diagnostics and return the exit status they call for. */
+int cli_finish(struct cli *cli);
+
+/* Report a usage error for @command and return EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int cmd_validate(struct cli *cli, int argc, char **argv);
+int cmd_fmt(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_profiles(struct cli *cli, int argc, char **argv);
+int cmd_groups(struct cli *cli, int argc, char **argv);
+
+#endif

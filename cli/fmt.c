@@ -1,0 +1,133 @@
+/*
+ * fmt.c - "polc fmt [-w|--check] FILE...".
+ *
+ * Without options the canonical text goes to stdout.  -w rewrites each file
+ * that is not canonical, atomically: the new text goes to a temporary file
+ * in the same directory, is flushed to disk, takes the old file's mode and
+ * is renamed over it, so a crash leaves either the old file or the new one.
+ * --check rewrites nothing and lists the files that are not canonical.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static bool same_contents(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	bool same = false;
+
+	if (!f)
+		return false;
+	char *buf = malloc(len + 1);
+	if (buf) {
+		size_t n = fread(buf, 1, len + 1, f);
+		same = n == len && memcmp(buf, text, len) == 0;
+	}
+	free(buf);
+	fclose(f);
+	return same;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int replace_file(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	char *tmp = malloc(strlen(path) + 16);
+	int fd = -1;
+
+	if (!tmp || stat(path, &st) != 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	sprintf(tmp, "%s.polc-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, text, len) != 0 || fchmod(fd, st.st_mode & 07777) ||
+	    fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		unlink(tmp);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	fprintf(stderr, "%s: error: cannot rewrite: %s\n", path,
+		strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	return -1;
+}
+
+int cmd_fmt(struct cli *cli, int argc, char **argv)
+{
+	bool write_back = false, check = false;
+	int status = EXIT_OK, nfiles = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-w") == 0)
+			write_back = true;
+		else if (strcmp(argv[i], "--check") == 0)
+			check = true;
+		else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--"))
+			return cli_usage_error("fmt", "unknown option '%s'", argv[i]);
+		else if (strcmp(argv[i], "--"))
+			nfiles++;
+	}
+	if (nfiles == 0)
+		return cli_usage_error("fmt", "no files given");
+	if (write_back && check)
+		return cli_usage_error("fmt", "-w and --check exclude each other");
+	for (int i = 1; i < argc; i++) {
+		char *text;
+		size_t len;
+
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		if (polc_format_file(cli->ctx, argv[i], &text, &len) != 0)
+			continue;
+		if (check) {
+			if (!same_contents(argv[i], text, len)) {
+				printf("%s\n", argv[i]);
+				status = EXIT_POLICY;
+			}
+		} else if (write_back) {
+			if (!same_contents(argv[i], text, len) &&
+			    replace_file(argv[i], text, len) != 0)
+				status = EXIT_USAGE;
+		} else {
+			fwrite(text, 1, len, stdout);
+		}
+		free(text);
+	}
+	int diag_status = cli_finish(cli);
+	return diag_status > status ? diag_status : status;
+}

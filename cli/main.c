@@ -1,0 +1,194 @@
+/*
+ * main.c - polc's entry point: global options, the search path, dispatch.
+ *
+ * Global options may stand before or after the command name; everything
+ * after "--" belongs to the command.  The search path is, in order: each
+ * -I DIR, each directory of $POLC_PATH (colon-separated), and
+ * $XDG_CONFIG_HOME/polc (default ~/.config/polc); the embedded stdlib comes
+ * last.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: polc [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Commands:\n"
+	"  validate [--werror] [FILE|NAME...]  check policies (no argument: the whole library)\n"
+	"  fmt [-w|--check] FILE...            print files in canonical form\n"
+	"  show NAME                           print a profile or group definition\n"
+	"  profiles                            list the library's profiles\n"
+	"  groups                              list the library's groups\n"
+	"\n"
+	"Options:\n"
+	"  -I DIR                       search DIR for policies (before the stdlib)\n"
+	"  --diagnostics-format=FORMAT  text (default) or json\n"
+	"  --color=WHEN                 auto (default), always or never\n"
+	"  -h, --help                   this text\n"
+	"  --version                    print the version\n"
+	"\n"
+	"Exit status: 0 success, 1 policy errors, 2 usage or input errors.\n";
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "polc%s%s: error: ", command ? " " : "",
+		command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(see 'polc --help')\n", stderr);
+	return EXIT_USAGE;
+}
+
+int cli_finish(struct cli *cli)
+{
+	polc_diagnostics_print(cli->ctx, stderr, cli->format, cli->colour);
+	return polc_exit_status(cli->ctx);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Directories from the environment; missing ones are simply skipped. */
+static int add_env_dirs(polc_ctx *ctx)
+{
+	const char *path = getenv("POLC_PATH");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+
+		if (len && len < sizeof(buf)) {
+			memcpy(buf, path, len);
+			buf[len] = '\0';
+			if (is_dir(buf) && polc_add_search_dir(ctx, buf) != 0)
+				return -1;
+		}
+		path += len + (path[len] == ':');
+	}
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/polc", xdg);
+	else if (home && *home)
+		snprintf(buf, sizeof(buf), "%s/.config/polc", home);
+	else
+		return 0;
+	if (is_dir(buf))
+		return polc_add_search_dir(ctx, buf);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+} commands[] = {
+	{ "validate", cmd_validate }, { "fmt", cmd_fmt },
+	{ "show", cmd_show },	      { "profiles", cmd_profiles },
+	{ "groups", cmd_groups },
+};
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .format = POLC_DIAG_TEXT };
+	const char *colour = "auto";
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int nrest = 0, status;
+
+	cli.ctx = polc_ctx_new();
+	if (!cli.ctx || !rest) {
+		fputs("polc: error: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				rest[nrest++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			status = EXIT_OK;
+			goto out;
+		}
+		if (strcmp(a, "--version") == 0) {
+			puts("polc " POLC_VERSION);
+			status = EXIT_OK;
+			goto out;
+		}
+		if (strcmp(a, "-I") == 0 || strncmp(a, "-I", 2) == 0) {
+			const char *dir = a[2] ? a + 2 : argv[++i];
+
+			if (!dir) {
+				status = cli_usage_error(NULL, "-I needs a directory");
+				goto out;
+			}
+			if (!is_dir(dir)) {
+				status = cli_usage_error(NULL, "-I %s: not a directory", dir);
+				goto out;
+			}
+			polc_add_search_dir(cli.ctx, dir);
+		} else if (strncmp(a, "--diagnostics-format=", 21) == 0) {
+			if (strcmp(a + 21, "json") == 0) {
+				cli.format = POLC_DIAG_JSON;
+			} else if (strcmp(a + 21, "text") == 0) {
+				cli.format = POLC_DIAG_TEXT;
+			} else {
+				status = cli_usage_error(NULL, "unknown diagnostics format '%s' (text or json)", a + 21);
+				goto out;
+			}
+		} else if (strncmp(a, "--color=", 8) == 0 ||
+			   strncmp(a, "--colour=", 9) == 0) {
+			colour = strchr(a, '=') + 1;
+			if (strcmp(colour, "auto") && strcmp(colour, "always") &&
+			    strcmp(colour, "never")) {
+				status = cli_usage_error(NULL, "--color takes auto, always or never");
+				goto out;
+			}
+		} else {
+			rest[nrest++] = argv[i];
+		}
+	}
+	if (nrest == 0) {
+		fputs(usage, stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(colour, "auto") == 0) {
+		const char *no_colour = getenv("NO_COLOR");
+
+		cli.colour = isatty(STDERR_FILENO) && !(no_colour && *no_colour);
+	} else {
+		cli.colour = strcmp(colour, "always") == 0;
+	}
+	if (add_env_dirs(cli.ctx) != 0) {
+		fputs("polc: error: out of memory\n", stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strcmp(rest[0], commands[c].name) == 0) {
+			status = commands[c].run(&cli, nrest, rest);
+			goto out;
+		}
+	}
+	status = cli_usage_error(NULL, "unknown command '%s'", rest[0]);
+out:
+	polc_ctx_free(cli.ctx);
+	free(rest);
+	return status;
+}

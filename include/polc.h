@@ -1,0 +1,90 @@
+/*
+ * polc.h - the public interface of libpolc, the policy compiler.
+ *
+ * A polc_ctx is one compilation: it holds the search path, every file read,
+ * every tree built and every diagnostic queued, and releases them all in
+ * polc_ctx_free().  No function prints diagnostics or exits: each returns 0
+ * on success and -1 on failure with diagnostics queued on the context,
+ * which the caller renders with polc_diagnostics_print().
+ *
+ * A PROFILE argument is a file path when it contains '/' or ends in ".pol",
+ * and otherwise a profile (or group) name looked up in the library: every
+ * .pol file under the search directories, in the order they were added,
+ * then the stdlib embedded in the library.
+ */
+#ifndef POLC_POLC_H
+#define POLC_POLC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define POLC_API __attribute__((visibility("default")))
+
+typedef struct polc_ctx polc_ctx;
+
+/* A new context, or NULL when out of memory. */
+POLC_API polc_ctx *polc_ctx_new(void);
+POLC_API void polc_ctx_free(polc_ctx *ctx);
+
+/* Append a directory to the search path (searched before the stdlib). */
+POLC_API int polc_add_search_dir(polc_ctx *ctx, const char *dir);
+
+/* Stop recording errors after @max of them (default 20; 0: no limit). */
+POLC_API void polc_set_max_errors(polc_ctx *ctx, unsigned max);
+
+/* Errors and warnings queued so far (including printed ones). */
+POLC_API unsigned polc_error_count(const polc_ctx *ctx);
+POLC_API unsigned polc_warning_count(const polc_ctx *ctx);
+
+/*
+ * The exit status the errors so far call for: 0 none, 1 errors in policy
+ * files, 2 errors about the input as a whole (a file that cannot be read,
+ * a name that is not defined, bad usage).
+ */
+POLC_API int polc_exit_status(const polc_ctx *ctx);
+
+enum polc_diag_format {
+	POLC_DIAG_TEXT,	/* GCC style: file:line:col, source line, caret */
+	POLC_DIAG_JSON,	/* {"version":1,"diagnostics":[…]} on one line */
+};
+
+/* Print and drop the queued diagnostics; @colour adds ANSI colours. */
+POLC_API void polc_diagnostics_print(polc_ctx *ctx, FILE *out,
+				     enum polc_diag_format format,
+				     bool colour);
+
+/*
+ * Check each of @args (files or names, see above) for everything that
+ * needs no name resolution; with @nargs 0, check the whole library.
+ */
+POLC_API int polc_validate(polc_ctx *ctx, const char *const *args,
+			   size_t nargs);
+
+/*
+ * The canonical text of the file at @path, in a buffer the caller frees
+ * with free().  Files with errors are not formatted.
+ */
+POLC_API int polc_format_file(polc_ctx *ctx, const char *path, char **text,
+			      size_t *len);
+
+/* Print the definition of the profile or group @name (canonical text). */
+POLC_API int polc_show(polc_ctx *ctx, const char *name, FILE *out);
+
+enum polc_kind {
+	POLC_KIND_PROFILE,
+	POLC_KIND_GROUP,
+};
+
+/* List the library's profiles or groups: name, description, file:line. */
+POLC_API int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
