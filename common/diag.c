@@ -17,7 +17,8 @@
 #include "json.h"
 #include "source.h"
 
-static struct diag *make(struct polc_ctx *ctx, enum diag_severity sev,
+__attribute__((format(printf, 5, 0))) static struct diag *
+make(struct polc_ctx *ctx, enum diag_severity sev,
 			 struct polc_loc loc, const char *subject,
 			 const char *fmt, va_list ap)
 {
@@ -123,7 +124,8 @@ void diag_note(struct polc_ctx *ctx, struct diag *parent, struct polc_loc loc,
 
 bool diag_cap_reached(const struct polc_ctx *ctx)
 {
-	return ctx->max_errors && ctx->nerrors >= ctx->max_errors;
+	/* Only once an error was dropped, so the notice has been queued. */
+	return ctx->max_errors && ctx->nerrors > ctx->max_errors;
 }
 
 /* ---- text ---------------------------------------------------------------- */

@@ -58,7 +58,7 @@ struct diag *diag_subject(struct polc_ctx *ctx, enum diag_severity sev,
 void diag_note(struct polc_ctx *ctx, struct diag *parent, struct polc_loc loc,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* True once the error cap has been reached: stages should stop early. */
+/* True once an error was dropped by the cap: stages should stop early. */
 bool diag_cap_reached(const struct polc_ctx *ctx);
 
 enum diag_format {

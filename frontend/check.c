@@ -553,10 +553,34 @@ static void check_expect(struct checker *c, struct ast_stmt *s)
 	}
 }
 
+/* Settings a profile makes once (spec: "Scalar settings"), or NULL. */
+static const char *scalar_setting(const struct ast_stmt *s)
+{
+	if (s->kind == AST_WORKDIR)
+		return "workdir";
+	if (s->kind == AST_IPC)
+		return "ipc";
+	if (s->kind == AST_NETWORK && s->u.network.form == AST_NET_MODE)
+		return s->u.network.mode == AST_ALLOW ? "network allow" :
+							"network deny";
+	if (s->kind == AST_SYSCALL && s->u.syscall.words.len &&
+	    strcmp(((struct ast_word *)s->u.syscall.words.items[0])->text,
+		   "default") == 0)
+		return "syscall default";
+	return NULL;
+}
+
 static void check_stmt(struct checker *c, struct ast_stmt *s,
 		       enum body_kind kind, const struct ast_stmt **seen)
 {
 	uint64_t v;
+	const char *scalar = scalar_setting(s);
+
+	if (scalar && kind == BODY_GROUP)
+		error(c, s->loc,
+		      "'%s' is a profile setting; groups add rules and "
+		      "cannot set it",
+		      scalar);
 
 	switch (s->kind) {
 	case AST_DESCRIPTION:

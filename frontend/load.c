@@ -141,7 +141,7 @@ static void report_cycle(struct loader *l, size_t start, struct polc_loc at,
 			 const char *name)
 {
 	struct diag *d = diag_at(l->ctx, DIAG_ERROR, at,
-				 "import cycle: '%s' imports itself", name);
+				 "import of '%s' forms a cycle", name);
 
 	for (size_t i = start + 1; i < l->depth; i++)
 		diag_note(l->ctx, d, l->via[i], "'%s' is imported here",

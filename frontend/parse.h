@@ -21,6 +21,7 @@
  * @last_end: end of the current lookahead token
  * @ast: the tree being built
  * @token: the token the parser read last
+ * @prev_token: the one before it
  * @resync: where parsing resumes after an error (see parser.y)
  */
 struct polc_parse {
@@ -32,6 +33,7 @@ struct polc_parse {
 	uint32_t last_end;
 	struct ast_file *ast;
 	int token;
+	int prev_token;
 	enum { RESYNC_NONE, RESYNC_ITEM, RESYNC_STMT } resync;
 };
 

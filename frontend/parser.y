@@ -117,8 +117,14 @@ static bool starts_stmt(int token)
 	}
 }
 
+/*
+ * A word right after a ';' or '}' resumes too: it is most likely a
+ * misspelt keyword, which then gets its own "did you mean".
+ */
 static bool resumes(const struct polc_parse *p, int token)
 {
+	if (token == IDENT && (p->prev_token == ';' || p->prev_token == '}'))
+		return true;
 	return p->resync == RESYNC_ITEM ? starts_item(token) :
 					  starts_stmt(token);
 }
@@ -126,7 +132,8 @@ static bool resumes(const struct polc_parse *p, int token)
 /* Expanded inside yyparse(), where yyerrok is in scope. */
 #undef yylex
 #define yylex(lval, lloc, scanner)                                         \
-	(p->token = polc_yylex(lval, lloc, scanner),                       \
+	(p->prev_token = p->token,                                         \
+	 p->token = polc_yylex(lval, lloc, scanner),                       \
 	 p->resync && resumes(p, p->token) ?                               \
 		 (yyerrok, p->resync = RESYNC_NONE, p->token) :            \
 		 p->token)
@@ -188,8 +195,8 @@ static bool resumes(const struct polc_parse *p, int token)
 %type <item> item import profile group let_item set_item
 %type <stmt> stmt rule env_stmt expect_stmt network_stmt
 %type <vec> body stmts idents paths strings patterns set_members sys_words conds
-%type <vec> ports landlock_rights
-%type <word> path let_value set_member sys_word pattern cond_value
+%type <vec> ports landlock_rights sys_names
+%type <word> path let_value set_member sys_word sys_name pattern cond_value
 %type <word> extends_opt
 %type <vec> group_platform_opt
 %type <access> access access_opt
@@ -288,8 +295,20 @@ set_members
 	;
 
 set_member
-	: IDENT
+	: sys_name
 	| SETNAME
+	;
+
+/* Syscall names; "ipc" and "syscall" are also reserved words. */
+sys_name
+	: IDENT
+	| KW_IPC	{ $$ = ast_word_new(p->ctx, "ipc", @$, false); }
+	| KW_SYSCALL	{ $$ = ast_word_new(p->ctx, "syscall", @$, false); }
+	;
+
+sys_names
+	: sys_name		{ $$ = vec1(p, $1); }
+	| sys_names sys_name	{ $$ = vec_add(p, $1, $2); }
 	;
 
 body
@@ -489,7 +508,7 @@ sys_words
 	;
 
 sys_word
-	: IDENT
+	: sys_name
 	| NUMBER
 	| SETNAME
 	| KW_ALLOW	{ $$ = ast_word_new(p->ctx, "allow", @$, false); }
@@ -593,7 +612,7 @@ expect_stmt
 			$$->u.expect.verdict = $2;
 			$$->u.expect.subjects = $4;
 		}
-	| KW_EXPECT verdict KW_SYSCALL idents ';'
+	| KW_EXPECT verdict KW_SYSCALL sys_names ';'
 		{
 			$$ = stmt(p, AST_EXPECT, @$);
 			$$->u.expect.form = AST_EXPECT_SYSCALL;

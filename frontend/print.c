@@ -27,9 +27,8 @@ struct printer {
 	unsigned last_line;		/* source line the output has reached */
 	bool at_start;			/* nothing printed in this block yet */
 	/* The statement being built. */
-	unsigned col;
 	unsigned indent;
-	bool first_word;
+	struct ptrvec words;
 };
 
 static unsigned line_of(struct printer *p, uint32_t offset)
@@ -50,41 +49,45 @@ static void spaces(struct printer *p, unsigned n)
 
 /* ---- the line builder ------------------------------------------------------- */
 
+/*
+ * Words are collected first and laid out when the statement ends, so the
+ * terminator (";" or " {") counts toward the width of the last line.
+ */
 static void stmt_begin(struct printer *p, unsigned indent)
 {
-	spaces(p, indent);
-	p->col = indent;
 	p->indent = indent;
-	p->first_word = true;
+	p->words.len = 0;
 }
 
-static void word_n(struct printer *p, const char *w, size_t len)
-{
-	if (!p->first_word) {
-		if (p->col + 1 + len > WIDTH) {
-			fputc('\n', p->out);
-			spaces(p, p->indent + INDENT);
-			p->col = p->indent + INDENT;
-		} else {
-			fputc(' ', p->out);
-			p->col++;
-		}
-	}
-	fwrite(w, 1, len, p->out);
-	p->col += (unsigned)len;
-	p->first_word = false;
-}
-
+/* Copies @w: callers may pass a buffer of their own. */
 static void word(struct printer *p, const char *w)
 {
-	word_n(p, w, strlen(w));
+	ptrvec_push(&p->ctx->arena, &p->words, arena_strdup(&p->ctx->arena, w));
 }
 
-/* Glue text to the previous word (";" or "{"). */
-static void glue(struct printer *p, const char *s)
+static void stmt_end(struct printer *p, const char *terminator)
 {
-	fputs(s, p->out);
-	p->col += (unsigned)strlen(s);
+	unsigned col = p->indent;
+
+	spaces(p, p->indent);
+	for (size_t i = 0; i < p->words.len; i++) {
+		const char *w = p->words.items[i];
+		size_t len = strlen(w) + (i + 1 == p->words.len ?
+						  strlen(terminator) :
+						  0);
+
+		if (i > 0 && col + 1 + len > WIDTH) {
+			fputc('\n', p->out);
+			spaces(p, p->indent + INDENT);
+			col = p->indent + INDENT;
+		} else if (i > 0) {
+			fputc(' ', p->out);
+			col++;
+		}
+		fputs(w, p->out);
+		col += (unsigned)strlen(w);
+	}
+	fputs(terminator, p->out);
 }
 
 /* ---- quoting ---------------------------------------------------------------- */
@@ -402,7 +405,7 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 	case AST_PLATFORM:
 		word(p, "platform");
 		words(p, &s->u.platform.names);
-		glue(p, " {\n");
+		stmt_end(p, " {\n");
 		p->last_line = line_of(p, s->loc.start);
 		print_body(p, &s->u.platform.body, s->u.platform.close,
 			   indent + INDENT);
@@ -470,7 +473,7 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 		}
 		break;
 	}
-	glue(p, ";");
+	stmt_end(p, ";");
 	end_line(p, s->loc.end);
 }
 
@@ -536,14 +539,14 @@ static void print_item(struct printer *p, const struct ast_item *it)
 			word(p, "platform");
 			words(p, &it->platforms);
 		}
-		glue(p, " {\n");
+		stmt_end(p, " {\n");
 		p->last_line = line_of(p, it->loc.start);
 		print_body(p, &it->body, it->close, INDENT);
 		fputc('}', p->out);
 		end_line(p, it->loc.end);
 		return;
 	}
-	glue(p, ";");
+	stmt_end(p, ";");
 	end_line(p, it->loc.end);
 }
 
