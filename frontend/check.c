@@ -19,8 +19,6 @@
 #include "../common/misspell.h"
 #include "names.h"
 
-enum body_kind { BODY_PROFILE, BODY_GROUP, BODY_PLATFORM };
-
 struct checker {
 	struct polc_ctx *ctx;
 	unsigned errors;
@@ -182,77 +180,137 @@ static bool decode_letters(const char *s, unsigned *bits, char *dup)
 	return true;
 }
 
-/*
- * Decode @a into modes and Landlock rights.  @allow_none: whether "none" is
- * acceptable (workdir only).
- */
-static void check_access(struct checker *c, struct ast_access *a,
-			 bool allow_none)
+enum access_use {
+	ACCESS_RULE,		/* a subtree rule */
+	ACCESS_FILE_RULE,	/* a rule with 'file': file rights only */
+	ACCESS_WORKDIR,		/* 'none' is meaningful */
+	ACCESS_EXPECT,		/* no landlock(...) */
+};
+
+/* Landlock rights that apply to a file, as opposed to a directory. */
+static const uint64_t file_rights = (1u << 0) | (1u << 1) | (1u << 2) |
+				    (1u << 14) | (1u << 15);
+
+static void check_mode_word(struct checker *c, struct ast_access *a,
+			    const struct ast_word *w, enum access_use use)
 {
-	for (size_t i = 0; i < a->words.len; i++) {
-		const struct ast_word *w = a->words.items[i];
-		unsigned bits;
-		uint64_t value;
-		char dup;
+	unsigned bits;
+	uint64_t value;
+	char dup;
 
-		if (names_lookup(&names_access, w->text, &value)) {
-			if (strcmp(w->text, "none") == 0) {
-				if (!allow_none)
-					error(c, w->loc,
-					      "'none' grants nothing; it is only "
-					      "meaningful as 'workdir none'");
-				else if (a->words.len + a->landlock.len > 1)
-					error(c, w->loc,
-					      "'none' cannot be combined with "
-					      "other access");
-				a->none = true;
-			}
-			a->modes |= (unsigned)value;
-		} else if (decode_letters(w->text, &bits, &dup)) {
-			if (dup)
+	if (names_lookup(&names_access, w->text, &value)) {
+		bits = (unsigned)value;
+		if (strcmp(w->text, "none") == 0) {
+			if (use != ACCESS_WORKDIR)
 				error(c, w->loc,
-				      "access '%s' names '%c' twice", w->text,
-				      dup);
-			a->modes |= bits;
-		} else {
-			const char *s = names_suggest(&names_access, w->text);
-
-			if (s)
+				      "'none' grants nothing; it is only "
+				      "meaningful as 'workdir none'");
+			else if (a->words.len + a->landlock.len > 1)
 				error(c, w->loc,
-				      "unknown access mode '%s'; did you mean "
-				      "'%s'?",
-				      w->text, s);
-			else
-				error(c, w->loc,
-				      "unknown access mode '%s' (expected "
-				      "read, write, exec, delete, all, or "
-				      "letters from 'rwxd')",
-				      w->text);
+				      "'none' cannot be combined with other "
+				      "access");
+			a->none = true;
 		}
+	} else if (decode_letters(w->text, &bits, &dup)) {
+		if (dup) {
+			error(c, w->loc, "access '%s' names '%c' twice",
+			      w->text, dup);
+			return;
+		}
+	} else {
+		const char *sug = names_suggest(&names_access, w->text);
+
+		if (sug)
+			error(c, w->loc,
+			      "unknown access mode '%s'; did you mean '%s'?",
+			      w->text, sug);
+		else
+			error(c, w->loc,
+			      "unknown access mode '%s' (expected read, write, "
+			      "exec, delete, all, or letters from 'rwxd')",
+			      w->text);
+		return;
+	}
+	if (a->modes & bits)
+		error(c, w->loc,
+		      "'%s' repeats an access mode named earlier in the same "
+		      "expression",
+		      w->text);
+	a->modes |= bits;
+}
+
+/* Decode @a into modes and Landlock rights, for the given use. */
+static void check_access(struct checker *c, struct ast_access *a,
+			 enum access_use use)
+{
+	for (size_t i = 0; i < a->words.len; i++)
+		check_mode_word(c, a, a->words.items[i], use);
+	if (use == ACCESS_EXPECT && a->landlock.len) {
+		error(c, a->loc,
+		      "'landlock(…)' cannot be used in 'expect': assertions "
+		      "are about access modes");
+		return;
 	}
 	for (size_t i = 0; i < a->landlock.len; i++) {
+		const struct ast_word *w = a->landlock.items[i];
 		uint64_t bit;
 
-		if (lookup_word(c, &names_landlock, a->landlock.items[i], &bit))
-			a->rights |= 1ull << bit;
+		if (!lookup_word(c, &names_landlock, w, &bit))
+			continue;
+		if (a->rights & (1ull << bit))
+			error(c, w->loc, "Landlock right '%s' is named twice",
+			      w->text);
+		else if (use == ACCESS_FILE_RULE && !(file_rights & (1ull << bit)))
+			error(c, w->loc,
+			      "Landlock right '%s' applies to directories; a "
+			      "'file' rule can only take execute, write_file, "
+			      "read_file, truncate and ioctl_dev",
+			      w->text);
+		a->rights |= 1ull << bit;
 	}
 }
 
 /* ---- numbers -------------------------------------------------------------- */
 
-static bool parse_number(const char *s, uint64_t *out)
+enum number_error {
+	NUMBER_OK,
+	NUMBER_LEADING_ZERO,	/* "0644": octal or decimal? neither */
+	NUMBER_TOO_BIG,		/* more than 64 bits */
+};
+
+static enum number_error parse_number(const char *s, uint64_t *out)
 {
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	char *end;
 
+	if (s[0] == '0' && s[1] && !hex)
+		return NUMBER_LEADING_ZERO;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	/* strtoull with base 0 would read a leading 0 as octal. */
-	if (s[0] == '0' && s[1] && s[1] != 'x' && s[1] != 'X')
-		v = strtoull(s, &end, 10);
-	if (errno || *end || s[0] == '-')
-		return false;
+	unsigned long long v = strtoull(s, &end, hex ? 16 : 10);
+	if (errno || *end)
+		return NUMBER_TOO_BIG;
 	*out = v;
-	return true;
+	return NUMBER_OK;
+}
+
+/* Parse the number @w; false after reporting why it is not one. */
+static bool number_word(struct checker *c, const struct ast_word *w,
+			uint64_t *out)
+{
+	switch (parse_number(w->text, out)) {
+	case NUMBER_OK:
+		return true;
+	case NUMBER_LEADING_ZERO:
+		error(c, w->loc,
+		      "'%s': a decimal number cannot start with 0 (write "
+		      "hex as 0x…)",
+		      w->text);
+		return false;
+	case NUMBER_TOO_BIG:
+		error(c, w->loc, "%s does not fit in 64 bits", w->text);
+		return false;
+	}
+	return false;
 }
 
 static void check_port(struct checker *c, const struct ast_port *p)
@@ -260,13 +318,16 @@ static void check_port(struct checker *c, const struct ast_port *p)
 	uint64_t lo, hi = 0;
 	bool ok = true;
 
-	if (!parse_number(p->lo->text, &lo) || lo < 1 || lo > 65535) {
+	if (!number_word(c, p->lo, &lo)) {
+		ok = false;
+	} else if (lo < 1 || lo > 65535) {
 		error(c, p->lo->loc, "port %s is out of range 1-65535",
 		      p->lo->text);
 		ok = false;
 	}
-	if (p->hi && (!parse_number(p->hi->text, &hi) || hi < 1 ||
-		      hi > 65535)) {
+	if (p->hi && !number_word(c, p->hi, &hi)) {
+		ok = false;
+	} else if (p->hi && (hi < 1 || hi > 65535)) {
 		error(c, p->hi->loc, "port %s is out of range 1-65535",
 		      p->hi->text);
 		ok = false;
@@ -284,18 +345,29 @@ static void check_ports(struct checker *c, const struct ptrvec *ports)
 
 /* ---- network ---------------------------------------------------------------- */
 
+/* A DNS name: labels of letters, digits, '-' and '_', joined by dots. */
 static void check_host(struct checker *c, const struct ast_word *w)
 {
 	const char *s = w->text;
-	bool ok = *s != '\0';
+	size_t label = 0;
+	bool ok = true;
 
-	for (const char *q = s; *q && ok; q++)
-		ok = isalnum((unsigned char)*q) || strchr("-.*:[]_", *q);
-	if (!ok)
+	if (s[0] == '*' && s[1] == '.')
+		s += 2;
+	for (; *s && ok; s++) {
+		if (*s == '.') {
+			ok = label > 0;
+			label = 0;
+		} else {
+			ok = isalnum((unsigned char)*s) || *s == '-' || *s == '_';
+			label++;
+		}
+	}
+	if (!ok || label == 0)
 		error(c, w->loc,
-		      "'%s' is not a host name (letters, digits, '-', '.', "
-		      "a leading '*.' and an optional ':port')",
-		      s);
+		      "'%s' is not a host name (dot-separated labels of "
+		      "letters, digits and '-', optionally after '*.')",
+		      w->text);
 }
 
 static void check_network(struct checker *c, const struct ast_network *n)
@@ -353,8 +425,18 @@ static void check_syscall_name(struct checker *c, const struct ast_word *w)
 		      w->text);
 		return;
 	}
-	if (!names_syscall_known(w->text))
-		error(c, w->loc, "unknown syscall '%s'", w->text);
+	if (!names_syscall_known(w->text)) {
+		char buf[64];
+		const char *sug = names_syscall_suggest(w->text, buf,
+							sizeof(buf));
+
+		if (sug)
+			error(c, w->loc,
+			      "unknown syscall '%s'; did you mean '%s'?",
+			      w->text, sug);
+		else
+			error(c, w->loc, "unknown syscall '%s'", w->text);
+	}
 }
 
 static void check_cond(struct checker *c, const struct ast_cond *cond)
@@ -373,9 +455,7 @@ static void check_cond(struct checker *c, const struct ast_cond *cond)
 		if (!w)
 			continue;
 		if (isdigit((unsigned char)w->text[0])) {
-			if (!parse_number(w->text, &v))
-				error(c, w->loc,
-				      "%s does not fit in 64 bits", w->text);
+			number_word(c, w, &v);
 		} else {
 			lookup_word(c, &names_constant, w, &v);
 		}
@@ -412,9 +492,9 @@ static void check_syscall(struct checker *c, const struct ast_stmt *s)
 		}
 		i++;
 		if (isdigit((unsigned char)val->text[0])) {
-			if (!parse_number(val->text, &n) || n > 4095)
+			if (number_word(c, val, &n) && (n < 1 || n > 4095))
 				error(c, val->loc,
-				      "errno %s is out of range 0-4095",
+				      "errno %s is out of range 1-4095",
 				      val->text);
 		} else if (!names_errno_lookup(val->text, &e)) {
 			error(c, val->loc, "unknown errno name '%s'",
@@ -474,15 +554,55 @@ static void check_env(struct checker *c, const struct ast_stmt *s)
 
 /* ---- statements ------------------------------------------------------------- */
 
-static void check_body(struct checker *c, const struct ptrvec *body,
-		       enum body_kind kind);
+enum { PLATFORM_LINUX = 1, PLATFORM_MACOS = 2, PLATFORM_ALL = 3 };
 
-static void check_platforms(struct checker *c, const struct ptrvec *names)
+/**
+ * struct scalar - a profile setting made once per platform
+ * @key: what is set ("workdir", "ipc signal", …)
+ * @platforms: the platforms the setting applies to
+ * @loc: where it is set
+ */
+struct scalar {
+	const char *key;
+	unsigned platforms;
+	struct polc_loc loc;
+};
+
+/**
+ * struct body - what the checker tracks across one profile or group body
+ * @group: a group's body (else a profile's)
+ * @group_platforms: a group's platform clause (PLATFORM_ALL without one)
+ * @description: the first description
+ * @required: the first 'required'
+ * @metas: struct ast_stmt *: meta statements so far
+ * @scalars: struct scalar *: profile settings so far
+ */
+struct body {
+	bool group;
+	unsigned group_platforms;
+	const struct ast_stmt *description;
+	const struct ast_stmt *required;
+	struct ptrvec metas;
+	struct ptrvec scalars;
+};
+
+/* The platforms named by @names (a platform clause or block). */
+static unsigned check_platforms(struct checker *c, const struct ptrvec *names)
 {
-	uint64_t v;
+	unsigned mask = 0;
 
-	for (size_t i = 0; i < names->len; i++)
-		lookup_word(c, &names_platform, names->items[i], &v);
+	for (size_t i = 0; i < names->len; i++) {
+		const struct ast_word *w = names->items[i];
+		uint64_t v;
+
+		if (!lookup_word(c, &names_platform, w, &v))
+			continue;
+		if (mask & (1u << v))
+			error(c, w->loc, "platform '%s' is named twice",
+			      w->text);
+		mask |= 1u << v;
+	}
+	return mask ? mask : PLATFORM_ALL;
 }
 
 static void check_let(struct checker *c, const struct ast_word *name,
@@ -491,24 +611,19 @@ static void check_let(struct checker *c, const struct ast_word *name,
 	uint64_t v;
 
 	if (names_lookup(&names_builtin_var, name->text, &v))
-		error(c, name->loc, "'%s' is a built-in variable and cannot be "
-		      "redefined", name->text);
+		error(c, name->loc,
+		      "'%s' is a built-in variable and cannot be redefined",
+		      name->text);
 	else if (strchr(name->text, '-'))
 		error(c, name->loc,
 		      "variable names hold letters, digits and '_' only");
-	if (!value->quoted || value->text[0] == '/' || value->text[0] == '~' ||
-	    value->text[0] == '$')
+	/* A value may be a fragment ("sub/dir"); its form is checked where
+	 * it is used, once expanded. */
+	if (value->text[0] == '\0')
+		error(c, value->loc, "empty path");
+	else if (value->text[0] == '/' || value->text[0] == '~' ||
+		 value->text[0] == '$')
 		check_path(c, value);
-}
-
-static const char *stmt_keyword(const struct ast_stmt *s)
-{
-	switch (s->kind) {
-	case AST_DESCRIPTION: return "description";
-	case AST_META: return "meta";
-	case AST_REQUIRED: return "required";
-	default: return "statement";
-	}
 }
 
 static void check_rule(struct checker *c, struct ast_stmt *s)
@@ -523,7 +638,8 @@ static void check_rule(struct checker *c, struct ast_stmt *s)
 		error(c, s->u.rule.access.loc,
 		      "'allow' needs an access mode (for example "
 		      "'allow read …')");
-	check_access(c, &s->u.rule.access, false);
+	check_access(c, &s->u.rule.access,
+		     s->u.rule.file ? ACCESS_FILE_RULE : ACCESS_RULE);
 	if (s->u.rule.create && !allow)
 		error(c, s->loc, "'create' applies to 'allow' rules");
 	else if (s->u.rule.create && s->u.rule.file)
@@ -536,7 +652,7 @@ static void check_expect(struct checker *c, struct ast_stmt *s)
 {
 	switch (s->u.expect.form) {
 	case AST_EXPECT_PATH:
-		check_access(c, &s->u.expect.access, false);
+		check_access(c, &s->u.expect.access, ACCESS_EXPECT);
 		check_paths(c, &s->u.expect.subjects);
 		break;
 	case AST_EXPECT_NETWORK:
@@ -547,78 +663,180 @@ static void check_expect(struct checker *c, struct ast_stmt *s)
 			check_env_name(c, s->u.expect.subjects.items[i], false);
 		break;
 	case AST_EXPECT_SYSCALL:
-		for (size_t i = 0; i < s->u.expect.subjects.len; i++)
-			check_syscall_name(c, s->u.expect.subjects.items[i]);
+		for (size_t i = 0; i < s->u.expect.subjects.len; i++) {
+			const struct ast_word *w = s->u.expect.subjects.items[i];
+
+			if (w->text[0] == '@')
+				error(c, w->loc,
+				      "'expect' names syscalls, not sets");
+			else
+				check_syscall_name(c, w);
+		}
 		break;
 	}
 }
 
-/* Settings a profile makes once (spec: "Scalar settings"), or NULL. */
-static const char *scalar_setting(const struct ast_stmt *s)
+/* Record profile setting @key; an overlapping earlier one is an error. */
+static void set_scalar(struct checker *c, struct body *b, const char *key,
+		       unsigned platforms, struct polc_loc loc)
 {
-	if (s->kind == AST_WORKDIR)
-		return "workdir";
-	if (s->kind == AST_IPC)
-		return "ipc";
-	if (s->kind == AST_NETWORK && s->u.network.form == AST_NET_MODE)
-		return s->u.network.mode == AST_ALLOW ? "network allow" :
-							"network deny";
-	if (s->kind == AST_SYSCALL && s->u.syscall.words.len &&
-	    strcmp(((struct ast_word *)s->u.syscall.words.items[0])->text,
-		   "default") == 0)
-		return "syscall default";
-	return NULL;
+	for (size_t i = 0; i < b->scalars.len; i++) {
+		const struct scalar *prev = b->scalars.items[i];
+
+		if (strcmp(prev->key, key) != 0 || !(prev->platforms & platforms))
+			continue;
+		struct diag *d = error(c, loc,
+				       "'%s' is set twice for the same "
+				       "platform",
+				       key);
+		diag_note(c->ctx, d, prev->loc, "first set here");
+		return;
+	}
+	struct scalar *sc = arena_alloc(&c->ctx->arena, sizeof(*sc));
+	sc->key = key;
+	sc->platforms = platforms;
+	sc->loc = loc;
+	ptrvec_push(&c->ctx->arena, &b->scalars, sc);
 }
 
-static void check_stmt(struct checker *c, struct ast_stmt *s,
-		       enum body_kind kind, const struct ast_stmt **seen)
+/* The settings @s makes (spec: "Scalar settings"); false for none. */
+static bool check_scalars(struct checker *c, struct body *b,
+			  const struct ast_stmt *s, unsigned platforms)
 {
-	uint64_t v;
-	const char *scalar = scalar_setting(s);
+	const char *key = NULL;
 
-	if (scalar && kind == BODY_GROUP)
+	if (s->kind == AST_WORKDIR)
+		key = "workdir";
+	else if (s->kind == AST_NETWORK && s->u.network.form == AST_NET_MODE)
+		key = "network mode";
+	else if (s->kind == AST_SYSCALL &&
+		 strcmp(((struct ast_word *)s->u.syscall.words.items[0])->text,
+			"default") == 0)
+		key = "syscall default";
+	else if (s->kind == AST_IPC)
+		key = "ipc";
+	if (!key)
+		return false;
+	if (b->group) {
+		const char *shown = key;
+
+		if (s->kind == AST_NETWORK)
+			shown = s->u.network.mode == AST_ALLOW ? "network allow" :
+								 "network deny";
 		error(c, s->loc,
-		      "'%s' is a profile setting; groups add rules and "
-		      "cannot set it",
-		      scalar);
+		      "'%s' is a profile setting; groups add rules and cannot "
+		      "set it",
+		      shown);
+		return true;
+	}
+	if (s->kind != AST_IPC) {
+		set_scalar(c, b, key, platforms, s->loc);
+		return true;
+	}
+	for (size_t i = 0; i < s->u.ipc.kinds.len; i++) {
+		const struct ast_word *w = s->u.ipc.kinds.items[i];
+		uint64_t v;
 
+		if (lookup_word(c, &names_ipc, w, &v))
+			set_scalar(c, b,
+				   arena_printf(&c->ctx->arena, "ipc %s",
+						w->text),
+				   platforms, w->loc);
+	}
+	return true;
+}
+
+static void check_body(struct checker *c, struct body *b,
+		       const struct ptrvec *stmts, unsigned platforms,
+		       bool in_block);
+
+/* description, meta, required: once per body, never in a platform block. */
+static void check_header_stmt(struct checker *c, struct body *b,
+			      const struct ast_stmt *s, bool in_block)
+{
+	static const char *const names[] = { [AST_DESCRIPTION] = "description",
+					     [AST_META] = "meta",
+					     [AST_REQUIRED] = "required" };
+	const struct ast_stmt **first = s->kind == AST_DESCRIPTION ?
+						&b->description :
+						&b->required;
+
+	if (in_block) {
+		error(c, s->loc,
+		      "'%s' describes a whole group or profile; it cannot go "
+		      "in a platform block",
+		      names[s->kind]);
+		return;
+	}
+	if (s->kind == AST_REQUIRED && !b->group) {
+		error(c, s->loc,
+		      "'required' applies to groups: it stops profiles from "
+		      "excluding them");
+		return;
+	}
+	if (s->kind == AST_DESCRIPTION && s->u.text->text[0] == '\0')
+		error(c, s->u.text->loc, "empty description");
+	if (s->kind == AST_META) {
+		for (size_t i = 0; i < b->metas.len; i++) {
+			const struct ast_stmt *prev = b->metas.items[i];
+
+			if (strcmp(prev->u.meta.key->text,
+				   s->u.meta.key->text) != 0)
+				continue;
+			struct diag *d = error(c, s->u.meta.key->loc,
+					       "duplicate 'meta %s'",
+					       s->u.meta.key->text);
+			diag_note(c->ctx, d, prev->loc, "first given here");
+			return;
+		}
+		ptrvec_push(&c->ctx->arena, &b->metas, (void *)s);
+		return;
+	}
+	if (*first) {
+		struct diag *d = error(c, s->loc, "duplicate '%s'",
+				       names[s->kind]);
+		diag_note(c->ctx, d, (*first)->loc, "first given here");
+		return;
+	}
+	*first = s;
+}
+
+static void check_platform_block(struct checker *c, struct body *b,
+				 struct ast_stmt *s, bool in_block)
+{
+	unsigned mask = check_platforms(c, &s->u.platform.names);
+
+	if (in_block) {
+		error(c, s->loc, "platform blocks cannot be nested");
+		return;
+	}
+	if (b->group && !(mask & b->group_platforms))
+		diag_at(c->ctx, DIAG_WARNING, s->loc,
+			"this platform block can never apply: the group is "
+			"only for %s",
+			b->group_platforms == PLATFORM_LINUX ? "linux" :
+							       "macos");
+	check_body(c, b, &s->u.platform.body, mask & b->group_platforms,
+		   true);
+}
+
+static void check_stmt(struct checker *c, struct body *b, struct ast_stmt *s,
+		       unsigned platforms, bool in_block)
+{
+	if (check_scalars(c, b, s, platforms) && s->kind == AST_WORKDIR) {
+		check_access(c, &s->u.workdir, ACCESS_WORKDIR);
+		return;
+	}
 	switch (s->kind) {
 	case AST_DESCRIPTION:
 	case AST_META:
 	case AST_REQUIRED:
-		if (kind == BODY_PLATFORM) {
-			error(c, s->loc,
-			      "'%s' describes a whole group or profile; it "
-			      "cannot go in a platform block",
-			      stmt_keyword(s));
-			break;
-		}
-		if (s->kind == AST_REQUIRED && kind == BODY_PROFILE) {
-			error(c, s->loc,
-			      "'required' applies to groups: it stops "
-			      "profiles from excluding them");
-			break;
-		}
-		if (s->kind == AST_DESCRIPTION && s->u.text->text[0] == '\0')
-			error(c, s->u.text->loc, "empty description");
-		if (s->kind != AST_META) {
-			const struct ast_stmt **first =
-				&seen[s->kind == AST_REQUIRED];
-			if (*first) {
-				struct diag *d = error(c, s->loc,
-						       "duplicate '%s'",
-						       stmt_keyword(s));
-				diag_note(c->ctx, d, (*first)->loc,
-					  "first given here");
-			} else {
-				*first = s;
-			}
-		}
+		check_header_stmt(c, b, s, in_block);
 		break;
 	case AST_USE:
 		break;
 	case AST_EXCLUDE:
-		if (kind == BODY_GROUP)
+		if (b->group)
 			error(c, s->loc,
 			      "'exclude' applies to profiles: a group adds "
 			      "rules, it does not take groups away");
@@ -626,27 +844,20 @@ static void check_stmt(struct checker *c, struct ast_stmt *s,
 	case AST_RULE:
 		check_rule(c, s);
 		break;
-	case AST_WORKDIR:
-		check_access(c, &s->u.workdir, true);
+	case AST_WORKDIR: /* handled with the other settings */
+	case AST_IPC:
 		break;
 	case AST_LET:
 		check_let(c, s->u.let.name, s->u.let.value);
 		break;
 	case AST_PLATFORM:
-		check_platforms(c, &s->u.platform.names);
-		if (kind == BODY_PLATFORM)
-			error(c, s->loc, "platform blocks cannot be nested");
-		check_body(c, &s->u.platform.body, BODY_PLATFORM);
+		check_platform_block(c, b, s, in_block);
 		break;
 	case AST_NETWORK:
 		check_network(c, &s->u.network);
 		break;
 	case AST_SYSCALL:
 		check_syscall(c, s);
-		break;
-	case AST_IPC:
-		for (size_t i = 0; i < s->u.ipc.kinds.len; i++)
-			lookup_word(c, &names_ipc, s->u.ipc.kinds.items[i], &v);
 		break;
 	case AST_ENV:
 		check_env(c, s);
@@ -657,14 +868,12 @@ static void check_stmt(struct checker *c, struct ast_stmt *s,
 	}
 }
 
-static void check_body(struct checker *c, const struct ptrvec *body,
-		       enum body_kind kind)
+static void check_body(struct checker *c, struct body *b,
+		       const struct ptrvec *stmts, unsigned platforms,
+		       bool in_block)
 {
-	/* First description and first required, for duplicate notes. */
-	const struct ast_stmt *seen[2] = { NULL, NULL };
-
-	for (size_t i = 0; i < body->len && !diag_cap_reached(c->ctx); i++)
-		check_stmt(c, body->items[i], kind, seen);
+	for (size_t i = 0; i < stmts->len && !diag_cap_reached(c->ctx); i++)
+		check_stmt(c, b, stmts->items[i], platforms, in_block);
 }
 
 static void check_set(struct checker *c, const struct ast_item *it)
@@ -679,16 +888,18 @@ int ast_check(struct polc_ctx *ctx, struct ast_file *file)
 
 	for (size_t i = 0; i < file->items.len; i++) {
 		struct ast_item *it = file->items.items[i];
+		struct body b = { .group = it->kind == AST_ITEM_GROUP,
+				  .group_platforms = PLATFORM_ALL };
 
 		switch (it->kind) {
 		case AST_ITEM_IMPORT:
 			break;
 		case AST_ITEM_PROFILE:
-			check_body(&c, &it->body, BODY_PROFILE);
+			check_body(&c, &b, &it->body, PLATFORM_ALL, false);
 			break;
 		case AST_ITEM_GROUP:
-			check_platforms(&c, &it->platforms);
-			check_body(&c, &it->body, BODY_GROUP);
+			b.group_platforms = check_platforms(&c, &it->platforms);
+			check_body(&c, &b, &it->body, b.group_platforms, false);
 			break;
 		case AST_ITEM_LET:
 			check_let(&c, it->name, it->value);

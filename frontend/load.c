@@ -200,7 +200,7 @@ static void load_origin(struct loader *l, const struct origin *o,
 			l->rc = -1;
 		return;
 	}
-	if (l->depth == LOAD_MAX_DEPTH) {
+	if (l->depth > LOAD_MAX_DEPTH) {
 		diag_at(ctx, DIAG_ERROR, from,
 			"imports nest more than %d deep", LOAD_MAX_DEPTH);
 		l->rc = -1;
@@ -298,54 +298,48 @@ static void walk(struct polc_ctx *ctx, const char *dir, unsigned depth,
 	}
 }
 
-static void layer_begin(struct polc_ctx *ctx, struct load_unit *unit,
-			const char *name)
+/*
+ * Whether library name @rel (the path below its search directory) was
+ * already provided by an earlier directory; records it otherwise.
+ */
+static bool hidden(struct polc_ctx *ctx, struct ptrvec *seen, const char *rel)
 {
-	struct load_layer *layer = arena_alloc(&ctx->arena, sizeof(*layer));
-
-	layer->name = name;
-	layer->first = unit->files.len;
-	ptrvec_push(&ctx->arena, &unit->layers, layer);
-}
-
-/* Close the current layer; duplicates within one layer are errors. */
-static int layer_end(struct polc_ctx *ctx, struct load_unit *unit)
-{
-	struct load_layer *layer = unit->layers.items[unit->layers.len - 1];
-	struct ptrvec files = { 0 };
-
-	layer->count = unit->files.len - layer->first;
-	files.items = unit->files.items + layer->first;
-	files.len = files.cap = layer->count;
-	return ast_check_duplicates(ctx, &files);
+	for (size_t i = 0; i < seen->len; i++)
+		if (strcmp(seen->items[i], rel) == 0)
+			return true;
+	ptrvec_push(&ctx->arena, seen, (void *)rel);
+	return false;
 }
 
 int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 {
 	struct loader l = { .ctx = ctx, .unit = unit };
+	struct ptrvec seen = { 0 };
 
 	for (size_t i = 0; i < ctx->search_dirs.len; i++) {
+		const char *dir = ctx->search_dirs.items[i];
 		struct ptrvec paths = { 0 };
 
-		layer_begin(ctx, unit, ctx->search_dirs.items[i]);
-		walk(ctx, ctx->search_dirs.items[i], 0, &paths);
+		walk(ctx, dir, 0, &paths);
 		for (size_t j = 0; j < paths.len; j++) {
+			const char *path = paths.items[j];
 			struct origin o;
 
-			if (disk_origin(paths.items[j], &o))
+			if (hidden(ctx, &seen, path + strlen(dir) + 1))
+				continue;
+			if (disk_origin(path, &o))
 				load_origin(&l, &o, (struct polc_loc){ 0 });
 		}
-		if (layer_end(ctx, unit) != 0)
-			l.rc = -1;
 	}
-	layer_begin(ctx, unit, "stdlib");
 	for (unsigned i = 0; i < stdlib_file_count; i++) {
-		struct origin o = { .path = stdlib_files[i].name,
-				    .embedded = &stdlib_files[i] };
+		const struct stdlib_file *e = &stdlib_files[i];
+		struct origin o = { .path = e->name, .embedded = e };
 
-		load_origin(&l, &o, (struct polc_loc){ 0 });
+		if (!hidden(ctx, &seen, e->name + strlen(embedded_root)))
+			load_origin(&l, &o, (struct polc_loc){ 0 });
 	}
-	if (layer_end(ctx, unit) != 0)
+	/* Names are global: one definition each across the whole library. */
+	if (ast_check_duplicates(ctx, &unit->files) != 0)
 		l.rc = -1;
 	return arena_failed(&ctx->arena) ? -1 : l.rc;
 }

@@ -7,8 +7,11 @@
  * is an error that names every import on it.  Every file is parsed once
  * per context, however often it is imported, so each rule keeps one
  * provenance.  The library is every .pol file under the search directories
- * followed by the embedded stdlib; a name defined in an earlier layer hides
- * the same name in a later one, which is how users override the stdlib.
+ * followed by the embedded stdlib.  A file's library name is its path below
+ * its directory ("profiles/default.pol"); a file in an earlier directory
+ * hides a later one of the same library name, which is how users replace a
+ * stdlib file.  Names are global: a profile, group, variable or set defined
+ * twice in the library is an error.
  */
 #ifndef POLC_FRONTEND_LOAD_H
 #define POLC_FRONTEND_LOAD_H
@@ -21,25 +24,11 @@ enum { LOAD_MAX_DEPTH = 16 };
 struct polc_ctx;
 
 /**
- * struct load_layer - the files that came from one place
- * @name: the search directory, or "stdlib"
- * @first: index of the layer's first file in the unit
- * @count: how many files it holds
- */
-struct load_layer {
-	const char *name;
-	size_t first;
-	size_t count;
-};
-
-/**
  * struct load_unit - files loaded together
  * @files: struct ast_file *, each once, in load order (imports first)
- * @layers: struct load_layer *, for a library load
  */
 struct load_unit {
 	struct ptrvec files;
-	struct ptrvec layers;
 };
 
 /*
@@ -52,7 +41,7 @@ int load_path(struct polc_ctx *ctx, const char *path, struct load_unit *unit);
 /* Load the whole library (see the file comment).  Returns 0 or -1. */
 int load_library(struct polc_ctx *ctx, struct load_unit *unit);
 
-/* The first profile (or group) named @name in @unit, or NULL. */
+/* The profile (or group, …) named @name in @unit, or NULL. */
 const struct ast_item *load_find(const struct load_unit *unit,
 				 enum ast_item_kind kind, const char *name);
 

@@ -4,6 +4,8 @@
 #include "names.h"
 
 #include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/misspell.h"
@@ -100,16 +102,47 @@ const char *names_landlock_right(unsigned bit)
 	return NULL;
 }
 
-bool names_syscall_known(const char *name)
-{
-	static const uint32_t arches[] = { SCMP_ARCH_X86_64,
+/* The architectures whose syscall names the language accepts. */
+static const uint32_t syscall_arches[] = { SCMP_ARCH_X86_64,
 					   SCMP_ARCH_AARCH64 };
 
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (seccomp_syscall_resolve_name_arch(arches[i], name) !=
+/* Syscall numbers below this bound cover both tables with room to spare. */
+enum { SYSCALL_NR_BOUND = 1024 };
+
+bool names_syscall_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(syscall_arches) / sizeof(*syscall_arches);
+	     i++)
+		if (seccomp_syscall_resolve_name_arch(syscall_arches[i], name) !=
 		    __NR_SCMP_ERROR)
 			return true;
 	return false;
+}
+
+const char *names_syscall_suggest(const char *name, char *buf, size_t size)
+{
+	struct misspell m;
+	const char *best = NULL;
+
+	misspell_init(&m, name);
+	for (size_t i = 0; i < sizeof(syscall_arches) / sizeof(*syscall_arches);
+	     i++) {
+		for (int nr = 0; nr < SYSCALL_NR_BOUND; nr++) {
+			char *cand = seccomp_syscall_resolve_num_arch(
+				syscall_arches[i], nr);
+
+			if (!cand)
+				continue;
+			misspell_offer(&m, cand);
+			/* The misspell state keeps a pointer: copy winners. */
+			if (misspell_result(&m) == cand) {
+				snprintf(buf, size, "%s", cand);
+				m.best = best = buf;
+			}
+			free(cand);
+		}
+	}
+	return best;
 }
 
 bool names_errno_lookup(const char *name, int *value)

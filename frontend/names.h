@@ -60,6 +60,12 @@ const char *names_landlock_right(unsigned bit);
 /* Whether libseccomp knows @name on any architecture polc targets. */
 bool names_syscall_known(const char *name);
 
+/*
+ * The known syscall name closest to @name, copied into @buf, or NULL when
+ * none is close.  Walks libseccomp's tables: call it for errors only.
+ */
+const char *names_syscall_suggest(const char *name, char *buf, size_t size);
+
 /* errno value of a name such as "EPERM"; false when unknown. */
 bool names_errno_lookup(const char *name, int *value);
 

@@ -65,6 +65,14 @@ static void word(struct printer *p, const char *w)
 	ptrvec_push(&p->ctx->arena, &p->words, arena_strdup(&p->ctx->arena, w));
 }
 
+/* Attach @suffix to the last word, so a wrap never separates them. */
+static void word_attach(struct printer *p, const char *suffix)
+{
+	char **last = (char **)&p->words.items[p->words.len - 1];
+
+	*last = arena_printf(&p->ctx->arena, "%s%s", *last, suffix);
+}
+
 static void stmt_end(struct printer *p, const char *terminator)
 {
 	unsigned col = p->indent;
@@ -390,7 +398,7 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 			word(p, "file");
 		path_words(p, &s->u.rule.paths);
 		if (s->u.rule.create)
-			word(p, "create");
+			word_attach(p, " create");
 		break;
 	case AST_WORKDIR:
 		word(p, "workdir");

@@ -224,34 +224,42 @@ static const char *description_of(const struct ast_item *it)
 	return "";
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct ast_item *x = *(const struct ast_item *const *)a;
+	const struct ast_item *y = *(const struct ast_item *const *)b;
+
+	return strcmp(x->name->text, y->name->text);
+}
+
 int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out)
 {
 	enum ast_item_kind want = kind == POLC_KIND_PROFILE ? AST_ITEM_PROFILE :
 							      AST_ITEM_GROUP;
-	int rc;
+	int rc, width = 0;
 	struct load_unit *lib = library(ctx, &rc);
-	int width = 0;
+	struct ptrvec items = { 0 };
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < lib->files.len; i++) {
-			const struct ast_file *f = lib->files.items[i];
+	for (size_t i = 0; i < lib->files.len; i++) {
+		const struct ast_file *f = lib->files.items[i];
 
-			for (size_t j = 0; j < f->items.len; j++) {
-				const struct ast_item *it = f->items.items[j];
-				int len = (int)strlen(it->name->text);
+		for (size_t j = 0; j < f->items.len; j++) {
+			struct ast_item *it = f->items.items[j];
+			int len = (int)strlen(it->name->text);
 
-				/* Skip names hidden by an earlier layer. */
-				if (it->kind != want ||
-				    load_find(lib, want, it->name->text) != it)
-					continue;
-				if (pass == 0) {
-					width = len > width ? len : width;
-					continue;
-				}
-				fprintf(out, "%-*s  %s\n", width,
-					it->name->text, description_of(it));
-			}
+			if (it->kind != want)
+				continue;
+			ptrvec_push(&ctx->arena, &items, it);
+			width = len > width ? len : width;
 		}
+	}
+	if (items.len)
+		qsort(items.items, items.len, sizeof(void *), by_name);
+	for (size_t i = 0; i < items.len; i++) {
+		const struct ast_item *it = items.items[i];
+
+		fprintf(out, "%-*s  %s\n", width, it->name->text,
+			description_of(it));
 	}
 	return rc;
 }
