@@ -13,8 +13,8 @@
 
 enum {
 	EXIT_OK = 0,
-	EXIT_POLICY = 1,	/* the policy has errors */
-	EXIT_USAGE = 2,		/* bad usage, unreadable input */
+	EXIT_POLICY = 1, /* the policy has errors */
+	EXIT_USAGE = 2,	 /* bad usage, unreadable input */
 };
 
 /**

@@ -97,15 +97,18 @@ int cmd_fmt(struct cli *cli, int argc, char **argv)
 			write_back = true;
 		else if (strcmp(argv[i], "--check") == 0)
 			check = true;
-		else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--"))
-			return cli_usage_error("fmt", "unknown option '%s'", argv[i]);
+		else if (argv[i][0] == '-' && argv[i][1] &&
+			 strcmp(argv[i], "--"))
+			return cli_usage_error("fmt", "unknown option '%s'",
+					       argv[i]);
 		else if (strcmp(argv[i], "--"))
 			nfiles++;
 	}
 	if (nfiles == 0)
 		return cli_usage_error("fmt", "no files given");
 	if (write_back && check)
-		return cli_usage_error("fmt", "-w and --check exclude each other");
+		return cli_usage_error("fmt",
+				       "-w and --check exclude each other");
 	for (int i = 1; i < argc; i++) {
 		char *text;
 		size_t len;

@@ -20,14 +20,15 @@ static const char usage[] =
 	"usage: polc [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Commands:\n"
-	"  validate [--werror] [FILE|NAME...]  check policies (no argument: the whole library)\n"
-	"  fmt [-w|--check] FILE...            print files in canonical form\n"
-	"  show NAME                           print a profile or group definition\n"
-	"  profiles                            list the library's profiles\n"
-	"  groups                              list the library's groups\n"
+	"  validate [--werror] [FILE|NAME...]  check policies\n"
+	"                                      (no argument: the library)\n"
+	"  fmt [-w|--check] FILE...            print in canonical form\n"
+	"  show NAME                           print a definition\n"
+	"  profiles                            list the profiles\n"
+	"  groups                              list the groups\n"
 	"\n"
 	"Options:\n"
-	"  -I DIR                       search DIR for policies (before the stdlib)\n"
+	"  -I DIR                       search DIR (before the stdlib)\n"
 	"  --diagnostics-format=FORMAT  text (default) or json\n"
 	"  --color=WHEN                 auto (default), always or never\n"
 	"  -h, --help                   this text\n"
@@ -100,94 +101,123 @@ static const struct {
 	{ "groups", cmd_groups },
 };
 
-int main(int argc, char **argv)
+/* Outcome of looking at one argument as a global option. */
+enum option_result {
+	OPTION_NONE,  /* not a global option: it belongs to the command */
+	OPTION_TAKEN, /* consumed (maybe with the next argument) */
+	OPTION_EXIT,  /* handled completely (help, version, error) */
+};
+
+/*
+ * Interpret argv[*i] as a global option.  *status receives the exit status
+ * with OPTION_EXIT.
+ */
+static enum option_result global_option(struct cli *cli, const char **colour,
+					int argc, char **argv, int *i,
+					int *status)
 {
-	struct cli cli = { .format = POLC_DIAG_TEXT };
+	const char *a = argv[*i];
+
+	*status = EXIT_OK;
+	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		fputs(usage, stdout);
+		return OPTION_EXIT;
+	}
+	if (strcmp(a, "--version") == 0) {
+		puts("polc " POLC_VERSION);
+		return OPTION_EXIT;
+	}
+	if (strncmp(a, "-I", 2) == 0) {
+		const char *dir = a[2]		  ? a + 2
+				  : *i + 1 < argc ? argv[++*i]
+						  : NULL;
+
+		if (!dir)
+			*status = cli_usage_error(NULL, "-I needs a directory");
+		else if (!is_dir(dir))
+			*status = cli_usage_error(
+				NULL, "-I %s: not a directory", dir);
+		else if (polc_add_search_dir(cli->ctx, dir) != 0)
+			*status = cli_usage_error(NULL, "out of memory");
+		return *status ? OPTION_EXIT : OPTION_TAKEN;
+	}
+	if (strncmp(a, "--diagnostics-format=", 21) == 0) {
+		if (strcmp(a + 21, "json") == 0)
+			cli->format = POLC_DIAG_JSON;
+		else if (strcmp(a + 21, "text") == 0)
+			cli->format = POLC_DIAG_TEXT;
+		else
+			*status = cli_usage_error(NULL,
+						  "unknown diagnostics format "
+						  "'%s' (text or json)",
+						  a + 21);
+		return *status ? OPTION_EXIT : OPTION_TAKEN;
+	}
+	if (strncmp(a, "--color=", 8) == 0 || strncmp(a, "--colour=", 9) == 0) {
+		*colour = strchr(a, '=') + 1;
+		if (strcmp(*colour, "auto") && strcmp(*colour, "always") &&
+		    strcmp(*colour, "never")) {
+			*status = cli_usage_error(NULL, "--color takes auto, "
+							"always or never");
+			return OPTION_EXIT;
+		}
+		return OPTION_TAKEN;
+	}
+	return OPTION_NONE;
+}
+
+static bool want_colour(const char *when)
+{
+	const char *no_colour = getenv("NO_COLOR");
+
+	if (strcmp(when, "auto") != 0)
+		return strcmp(when, "always") == 0;
+	return isatty(STDERR_FILENO) && !(no_colour && *no_colour);
+}
+
+static int run(struct cli *cli, int argc, char **argv, char **rest)
+{
 	const char *colour = "auto";
-	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
 	int nrest = 0, status;
 
-	cli.ctx = polc_ctx_new();
-	if (!cli.ctx || !rest) {
-		fputs("polc: error: out of memory\n", stderr);
-		return EXIT_USAGE;
-	}
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--") == 0) {
+		if (strcmp(argv[i], "--") == 0) {
 			while (i < argc)
 				rest[nrest++] = argv[i++];
 			break;
 		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			status = EXIT_OK;
-			goto out;
-		}
-		if (strcmp(a, "--version") == 0) {
-			puts("polc " POLC_VERSION);
-			status = EXIT_OK;
-			goto out;
-		}
-		if (strcmp(a, "-I") == 0 || strncmp(a, "-I", 2) == 0) {
-			const char *dir = a[2] ? a + 2 : argv[++i];
-
-			if (!dir) {
-				status = cli_usage_error(NULL, "-I needs a directory");
-				goto out;
-			}
-			if (!is_dir(dir)) {
-				status = cli_usage_error(NULL, "-I %s: not a directory", dir);
-				goto out;
-			}
-			polc_add_search_dir(cli.ctx, dir);
-		} else if (strncmp(a, "--diagnostics-format=", 21) == 0) {
-			if (strcmp(a + 21, "json") == 0) {
-				cli.format = POLC_DIAG_JSON;
-			} else if (strcmp(a + 21, "text") == 0) {
-				cli.format = POLC_DIAG_TEXT;
-			} else {
-				status = cli_usage_error(NULL, "unknown diagnostics format '%s' (text or json)", a + 21);
-				goto out;
-			}
-		} else if (strncmp(a, "--color=", 8) == 0 ||
-			   strncmp(a, "--colour=", 9) == 0) {
-			colour = strchr(a, '=') + 1;
-			if (strcmp(colour, "auto") && strcmp(colour, "always") &&
-			    strcmp(colour, "never")) {
-				status = cli_usage_error(NULL, "--color takes auto, always or never");
-				goto out;
-			}
-		} else {
-			rest[nrest++] = argv[i];
+		switch (global_option(cli, &colour, argc, argv, &i, &status)) {
+		case OPTION_EXIT: return status;
+		case OPTION_TAKEN: break;
+		case OPTION_NONE: rest[nrest++] = argv[i]; break;
 		}
 	}
 	if (nrest == 0) {
 		fputs(usage, stderr);
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (strcmp(colour, "auto") == 0) {
-		const char *no_colour = getenv("NO_COLOR");
+	cli->colour = want_colour(colour);
+	if (add_env_dirs(cli->ctx) != 0)
+		return cli_usage_error(NULL, "out of memory");
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (strcmp(rest[0], commands[c].name) == 0)
+			return commands[c].run(cli, nrest, rest);
+	return cli_usage_error(NULL, "unknown command '%s'", rest[0]);
+}
 
-		cli.colour = isatty(STDERR_FILENO) && !(no_colour && *no_colour);
-	} else {
-		cli.colour = strcmp(colour, "always") == 0;
-	}
-	if (add_env_dirs(cli.ctx) != 0) {
+int main(int argc, char **argv)
+{
+	struct cli cli = { .format = POLC_DIAG_TEXT };
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int status;
+
+	cli.ctx = polc_ctx_new();
+	if (!cli.ctx || !rest) {
 		fputs("polc: error: out of memory\n", stderr);
 		status = EXIT_USAGE;
-		goto out;
+	} else {
+		status = run(&cli, argc, argv, rest);
 	}
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-		if (strcmp(rest[0], commands[c].name) == 0) {
-			status = commands[c].run(&cli, nrest, rest);
-			goto out;
-		}
-	}
-	status = cli_usage_error(NULL, "unknown command '%s'", rest[0]);
-out:
 	polc_ctx_free(cli.ctx);
 	free(rest);
 	return status;

@@ -8,7 +8,8 @@
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
-		return cli_usage_error("show", "expected one profile or group name");
+		return cli_usage_error("show",
+				       "expected one profile or group name");
 	polc_show(cli->ctx, argv[1], stdout);
 	return cli_finish(cli);
 }

@@ -14,8 +14,10 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--werror") == 0)
 			werror = true;
-		else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--"))
-			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
+		else if (argv[i][0] == '-' && argv[i][1] &&
+			 strcmp(argv[i], "--"))
+			return cli_usage_error("validate",
+					       "unknown option '%s'", argv[i]);
 		else if (strcmp(argv[i], "--"))
 			args[nargs++] = argv[i];
 	}

@@ -18,9 +18,8 @@
 #include "source.h"
 
 __attribute__((format(printf, 5, 0))) static struct diag *
-make(struct polc_ctx *ctx, enum diag_severity sev,
-			 struct polc_loc loc, const char *subject,
-			 const char *fmt, va_list ap)
+make(struct polc_ctx *ctx, enum diag_severity sev, struct polc_loc loc,
+     const char *subject, const char *fmt, va_list ap)
 {
 	struct diag *d = arena_alloc(&ctx->arena, sizeof(*d));
 	char small[512];
@@ -35,7 +34,8 @@ make(struct polc_ctx *ctx, enum diag_severity sev,
 	if (n >= 0 && (size_t)n < sizeof(small)) {
 		d->message = arena_strdup(&ctx->arena, small);
 	} else {
-		char *big = n < 0 ? NULL : arena_alloc(&ctx->arena, (size_t)n + 1);
+		char *big =
+			n < 0 ? NULL : arena_alloc(&ctx->arena, (size_t)n + 1);
 		if (big)
 			vsnprintf(big, (size_t)n + 1, fmt, ap);
 		d->message = big ? big : "(message lost: out of memory)";
@@ -99,8 +99,8 @@ struct diag *diag_subject(struct polc_ctx *ctx, enum diag_severity sev,
 	if (!admit(ctx, sev))
 		return NULL;
 	va_start(ap, fmt);
-	struct diag *d = make(ctx, sev, (struct polc_loc){ 0, 0, 0 }, subject,
-			      fmt, ap);
+	struct diag *d =
+		make(ctx, sev, (struct polc_loc){ 0, 0, 0 }, subject, fmt, ap);
 	va_end(ap);
 	enqueue(ctx, d);
 	return d;
@@ -135,8 +135,8 @@ struct palette {
 };
 
 static const struct palette colours = {
-	"\033[1m", "\033[1;31m", "\033[1;35m", "\033[1;36m", "\033[1;32m",
-	"\033[m",
+	"\033[1m",    "\033[1;31m", "\033[1;35m",
+	"\033[1;36m", "\033[1;32m", "\033[m",
 };
 static const struct palette plain = { "", "", "", "", "", "" };
 
@@ -151,8 +151,7 @@ static const char *severity_name(enum diag_severity sev)
 }
 
 static void print_included_from(struct polc_ctx *ctx, FILE *out,
-				const struct source *s,
-				const struct palette *p)
+				const struct source *s, const struct palette *p)
 {
 	while (s && s->included_from.file) {
 		const struct source *parent =
@@ -197,9 +196,9 @@ static void render_one_text(struct polc_ctx *ctx, FILE *out,
 			    const struct diag *d, const struct palette *p)
 {
 	const struct source *s = source_get(ctx, d->loc.file);
-	const char *sev_colour = d->severity == DIAG_ERROR ? p->error :
-				 d->severity == DIAG_WARNING ? p->warning :
-							       p->note;
+	const char *sev_colour = d->severity == DIAG_ERROR     ? p->error
+				 : d->severity == DIAG_WARNING ? p->warning
+							       : p->note;
 	unsigned line = 0, col = 0;
 
 	if (s) {
@@ -257,10 +256,10 @@ static void render_one_json(struct polc_ctx *ctx, FILE *out,
 /* Sort key: located diagnostics by file and offset, the others last. */
 static bool goes_before(const struct diag *a, const struct diag *b)
 {
-	uint64_t ka = a->loc.file ? ((uint64_t)a->loc.file << 32) | a->loc.start :
-				    UINT64_MAX;
-	uint64_t kb = b->loc.file ? ((uint64_t)b->loc.file << 32) | b->loc.start :
-				    UINT64_MAX;
+	uint64_t ka = a->loc.file ? ((uint64_t)a->loc.file << 32) | a->loc.start
+				  : UINT64_MAX;
+	uint64_t kb = b->loc.file ? ((uint64_t)b->loc.file << 32) | b->loc.start
+				  : UINT64_MAX;
 	return ka < kb;
 }
 

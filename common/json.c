@@ -11,19 +11,20 @@ static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 :
-		   (s[0] & 0xF0) == 0xE0 ? 3 :
-		   (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
-	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) ||
-		       (s[0] == 0xED && s[1] > 0x9F)))
+	if (n == 3 &&
+	    ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F)))
 		return 0;
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) ||
-		       (s[0] == 0xF4 && s[1] > 0x8F)))
+	if (n == 4 &&
+	    ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)))
 		return 0;
 	return n;
 }
@@ -41,11 +42,26 @@ void json_write_string(FILE *out, const char *str)
 		size_t n;
 
 		switch (*s) {
-		case '"': fputs("\\\"", out); s++; continue;
-		case '\\': fputs("\\\\", out); s++; continue;
-		case '\n': fputs("\\n", out); s++; continue;
-		case '\t': fputs("\\t", out); s++; continue;
-		case '\r': fputs("\\r", out); s++; continue;
+		case '"':
+			fputs("\\\"", out);
+			s++;
+			continue;
+		case '\\':
+			fputs("\\\\", out);
+			s++;
+			continue;
+		case '\n':
+			fputs("\\n", out);
+			s++;
+			continue;
+		case '\t':
+			fputs("\\t", out);
+			s++;
+			continue;
+		case '\r':
+			fputs("\\r", out);
+			s++;
+			continue;
 		default: break;
 		}
 		if (*s < 0x20) {

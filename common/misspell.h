@@ -12,8 +12,8 @@
 #include <stddef.h>
 
 struct misspell {
-	const char *word;	/* what the user wrote */
-	const char *best;	/* best candidate so far, or NULL */
+	const char *word; /* what the user wrote */
+	const char *best; /* best candidate so far, or NULL */
 	size_t best_distance;
 };
 

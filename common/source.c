@@ -154,8 +154,8 @@ void source_line_col(struct polc_ctx *ctx, uint32_t file, uint32_t offset,
 	*col = offset - s->line_starts[lo] + 1;
 }
 
-const char *source_line_text(struct polc_ctx *ctx, uint32_t file,
-			     unsigned line, size_t *len)
+const char *source_line_text(struct polc_ctx *ctx, uint32_t file, unsigned line,
+			     size_t *len)
 {
 	struct source *s = mapped(ctx, file);
 
@@ -163,7 +163,8 @@ const char *source_line_text(struct polc_ctx *ctx, uint32_t file,
 	if (!s || line == 0 || line > s->nlines)
 		return "";
 	const char *start = s->text + s->line_starts[line - 1];
-	const char *nl = memchr(start, '\n', s->len - (size_t)(start - s->text));
+	const char *nl =
+		memchr(start, '\n', s->len - (size_t)(start - s->text));
 	*len = nl ? (size_t)(nl - start) : s->len - (size_t)(start - s->text);
 	if (*len && start[*len - 1] == '\r')
 		(*len)--;

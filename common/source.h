@@ -60,7 +60,7 @@ void source_line_col(struct polc_ctx *ctx, uint32_t file, uint32_t offset,
 		     unsigned *line, unsigned *col);
 
 /* The text of 1-based @line without its newline; *len receives its length. */
-const char *source_line_text(struct polc_ctx *ctx, uint32_t file,
-			     unsigned line, size_t *len);
+const char *source_line_text(struct polc_ctx *ctx, uint32_t file, unsigned line,
+			     size_t *len);
 
 #endif

@@ -33,15 +33,16 @@ struct ast_word {
 
 /* Access modes, as one bit each; the letters are their shorthand. */
 enum ast_access_bit {
-	AST_ACCESS_READ = 1u << 0,	/* r */
-	AST_ACCESS_WRITE = 1u << 1,	/* w: modify and create */
-	AST_ACCESS_EXEC = 1u << 2,	/* x */
-	AST_ACCESS_DELETE = 1u << 3,	/* d: remove and rename away */
+	AST_ACCESS_READ = 1u << 0,   /* r */
+	AST_ACCESS_WRITE = 1u << 1,  /* w: modify and create */
+	AST_ACCESS_EXEC = 1u << 2,   /* x */
+	AST_ACCESS_DELETE = 1u << 3, /* d: remove and rename away */
 	AST_ACCESS_ALL = 0xfu,
 };
 
 /**
- * struct ast_access - an access expression such as "rw" or "read,landlock(refer)"
+ * struct ast_access - an access expression such as "rw" or
+ * "read,landlock(refer)"
  * @present: false when the statement gave none (e.g. "deny ~/.ssh")
  * @words: struct ast_word *: mode words as written
  * @landlock: struct ast_word *: rights named in landlock(...) atoms
@@ -88,41 +89,41 @@ struct ast_port {
 };
 
 enum ast_stmt_kind {
-	AST_DESCRIPTION,	/* description "text"; */
-	AST_META,		/* meta key "value"; */
-	AST_REQUIRED,		/* required; */
-	AST_USE,		/* use group…; */
-	AST_EXCLUDE,		/* exclude group…; */
-	AST_RULE,		/* [override] allow|deny [access] [file] path… [create]; */
-	AST_WORKDIR,		/* workdir access; */
-	AST_LET,		/* let NAME = value; */
-	AST_PLATFORM,		/* platform name… { stmt… } */
-	AST_NETWORK,		/* network …; */
-	AST_SYSCALL,		/* syscall word… [if cond && …]; */
-	AST_IPC,		/* ipc allow|deny kind…; */
-	AST_ENV,		/* [override] env pass|drop pattern…; env set N = "v"; */
-	AST_EXPECT,		/* expect allow|deny …; */
+	AST_DESCRIPTION, /* description "text"; */
+	AST_META,	 /* meta key "value"; */
+	AST_REQUIRED,	 /* required; */
+	AST_USE,	 /* use group…; */
+	AST_EXCLUDE,	 /* exclude group…; */
+	AST_RULE, /* [override] allow|deny [access] [file] path… [create]; */
+	AST_WORKDIR,  /* workdir access; */
+	AST_LET,      /* let NAME = value; */
+	AST_PLATFORM, /* platform name… { stmt… } */
+	AST_NETWORK,  /* network …; */
+	AST_SYSCALL,  /* syscall word… [if cond && …]; */
+	AST_IPC,      /* ipc allow|deny kind…; */
+	AST_ENV,    /* [override] env pass|drop pattern…; env set N = "v"; */
+	AST_EXPECT, /* expect allow|deny …; */
 };
 
 enum ast_network_form {
-	AST_NET_MODE,		/* network allow; / network deny; */
-	AST_NET_WORD,		/* network loopback; */
-	AST_NET_PORTS,		/* network connect tcp 443; */
-	AST_NET_HOSTS,		/* network host "api.example.com"; */
+	AST_NET_MODE,  /* network allow; / network deny; */
+	AST_NET_WORD,  /* network loopback; */
+	AST_NET_PORTS, /* network connect tcp 443; */
+	AST_NET_HOSTS, /* network host "api.example.com"; */
 };
 
 enum ast_expect_form {
-	AST_EXPECT_PATH,	/* expect deny read ~/.ssh/id_rsa; */
-	AST_EXPECT_NETWORK,	/* expect deny network connect tcp 22; */
-	AST_EXPECT_ENV,		/* expect deny env AWS_SECRET_ACCESS_KEY; */
-	AST_EXPECT_SYSCALL,	/* expect deny syscall ptrace; */
+	AST_EXPECT_PATH,    /* expect deny read ~/.ssh/id_rsa; */
+	AST_EXPECT_NETWORK, /* expect deny network connect tcp 22; */
+	AST_EXPECT_ENV,	    /* expect deny env AWS_SECRET_ACCESS_KEY; */
+	AST_EXPECT_SYSCALL, /* expect deny syscall ptrace; */
 };
 
 struct ast_network {
 	enum ast_network_form form;
 	enum ast_verdict mode;	/* AST_NET_MODE */
 	struct ast_word *op;	/* connect / bind; host; loopback */
-	struct ast_word *proto;	/* tcp / udp */
+	struct ast_word *proto; /* tcp / udp */
 	struct ptrvec ports;	/* struct ast_port * */
 	struct ptrvec hosts;	/* struct ast_word * */
 };
@@ -138,60 +139,60 @@ struct ast_stmt {
 	struct polc_loc loc;
 	bool override;
 	union {
-		struct ast_word *text;		/* DESCRIPTION */
+		struct ast_word *text; /* DESCRIPTION */
 		struct {
 			struct ast_word *key;
 			struct ast_word *value;
-		} meta;				/* META */
-		struct ptrvec names;		/* USE, EXCLUDE: ast_word * */
+		} meta;		     /* META */
+		struct ptrvec names; /* USE, EXCLUDE: ast_word * */
 		struct {
 			enum ast_verdict verdict;
 			struct ast_access access;
 			bool file;
-			struct ptrvec paths;	/* ast_word * */
+			struct ptrvec paths; /* ast_word * */
 			bool create;
-		} rule;				/* RULE */
-		struct ast_access workdir;	/* WORKDIR */
+		} rule;			   /* RULE */
+		struct ast_access workdir; /* WORKDIR */
 		struct {
 			struct ast_word *name;
 			struct ast_word *value;
-		} let;				/* LET */
+		} let; /* LET */
 		struct {
-			struct ptrvec names;	/* ast_word * */
-			struct ptrvec body;	/* ast_stmt * */
-			struct polc_loc close;	/* the closing brace */
-		} platform;			/* PLATFORM */
-		struct ast_network network;	/* NETWORK */
+			struct ptrvec names;   /* ast_word * */
+			struct ptrvec body;    /* ast_stmt * */
+			struct polc_loc close; /* the closing brace */
+		} platform;		       /* PLATFORM */
+		struct ast_network network;    /* NETWORK */
 		struct {
-			struct ptrvec words;	/* ast_word *: action… targets */
-			struct ptrvec conds;	/* ast_cond * */
-		} syscall;			/* SYSCALL */
+			struct ptrvec words; /* ast_word *: action… targets */
+			struct ptrvec conds; /* ast_cond * */
+		} syscall;		     /* SYSCALL */
 		struct {
 			enum ast_verdict verdict;
-			struct ptrvec kinds;	/* ast_word * */
-		} ipc;				/* IPC */
+			struct ptrvec kinds; /* ast_word * */
+		} ipc;			     /* IPC */
 		struct {
 			struct ast_word *action; /* pass / drop; NULL for set */
-			struct ptrvec patterns;	/* ast_word * */
-			struct ast_word *name;	/* set */
-			struct ast_word *value;	/* set */
-		} env;				/* ENV */
+			struct ptrvec patterns;	 /* ast_word * */
+			struct ast_word *name;	 /* set */
+			struct ast_word *value;	 /* set */
+		} env;				 /* ENV */
 		struct {
 			enum ast_expect_form form;
 			enum ast_verdict verdict;
 			struct ast_access access; /* PATH */
-			struct ptrvec subjects;	/* paths, names or syscalls */
+			struct ptrvec subjects;	  /* paths, names or syscalls */
 			struct ast_network network; /* NETWORK */
-		} expect;			/* EXPECT */
+		} expect;			    /* EXPECT */
 	} u;
 };
 
 enum ast_item_kind {
-	AST_ITEM_IMPORT,	/* import "file.pol"; */
-	AST_ITEM_PROFILE,	/* profile NAME [extends NAME] { … } */
-	AST_ITEM_GROUP,		/* group NAME [platform P…] { … } */
-	AST_ITEM_LET,		/* let NAME = value; */
-	AST_ITEM_SET,		/* set @NAME = syscall…; */
+	AST_ITEM_IMPORT,  /* import "file.pol"; */
+	AST_ITEM_PROFILE, /* profile NAME [extends NAME] { … } */
+	AST_ITEM_GROUP,	  /* group NAME [platform P…] { … } */
+	AST_ITEM_LET,	  /* let NAME = value; */
+	AST_ITEM_SET,	  /* set @NAME = syscall…; */
 };
 
 /**

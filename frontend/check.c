@@ -62,7 +62,7 @@ static bool is_name_char(char ch)
 	return isalnum((unsigned char)ch) || ch == '_';
 }
 
-/* ---- paths ---------------------------------------------------------------- */
+/* ---- paths --------------------------------------------------------------- */
 
 /* Check the variable references of a path; returns false after an error. */
 static bool check_path_vars(struct checker *c, const struct ast_word *w)
@@ -154,7 +154,7 @@ static void check_paths(struct checker *c, const struct ptrvec *paths)
 		check_path(c, paths->items[i]);
 }
 
-/* ---- access expressions ----------------------------------------------------- */
+/* ---- access expressions -------------------------------------------------- */
 
 static const char letters[] = "rwxd";
 static const unsigned letter_bits[] = { AST_ACCESS_READ, AST_ACCESS_WRITE,
@@ -181,15 +181,15 @@ static bool decode_letters(const char *s, unsigned *bits, char *dup)
 }
 
 enum access_use {
-	ACCESS_RULE,		/* a subtree rule */
-	ACCESS_FILE_RULE,	/* a rule with 'file': file rights only */
-	ACCESS_WORKDIR,		/* 'none' is meaningful */
-	ACCESS_EXPECT,		/* no landlock(...) */
+	ACCESS_RULE,	  /* a subtree rule */
+	ACCESS_FILE_RULE, /* a rule with 'file': file rights only */
+	ACCESS_WORKDIR,	  /* 'none' is meaningful */
+	ACCESS_EXPECT,	  /* no landlock(...) */
 };
 
 /* Landlock rights that apply to a file, as opposed to a directory. */
-static const uint64_t file_rights = (1u << 0) | (1u << 1) | (1u << 2) |
-				    (1u << 14) | (1u << 15);
+static const uint64_t file_rights =
+	(1u << 0) | (1u << 1) | (1u << 2) | (1u << 14) | (1u << 15);
 
 static void check_mode_word(struct checker *c, struct ast_access *a,
 			    const struct ast_word *w, enum access_use use)
@@ -260,7 +260,8 @@ static void check_access(struct checker *c, struct ast_access *a,
 		if (a->rights & (1ull << bit))
 			error(c, w->loc, "Landlock right '%s' is named twice",
 			      w->text);
-		else if (use == ACCESS_FILE_RULE && !(file_rights & (1ull << bit)))
+		else if (use == ACCESS_FILE_RULE &&
+			 !(file_rights & (1ull << bit)))
 			error(c, w->loc,
 			      "Landlock right '%s' applies to directories; a "
 			      "'file' rule can only take execute, write_file, "
@@ -270,12 +271,12 @@ static void check_access(struct checker *c, struct ast_access *a,
 	}
 }
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers ------------------------------------------------------------- */
 
 enum number_error {
 	NUMBER_OK,
-	NUMBER_LEADING_ZERO,	/* "0644": octal or decimal? neither */
-	NUMBER_TOO_BIG,		/* more than 64 bits */
+	NUMBER_LEADING_ZERO, /* "0644": octal or decimal? neither */
+	NUMBER_TOO_BIG,	     /* more than 64 bits */
 };
 
 static enum number_error parse_number(const char *s, uint64_t *out)
@@ -298,8 +299,7 @@ static bool number_word(struct checker *c, const struct ast_word *w,
 			uint64_t *out)
 {
 	switch (parse_number(w->text, out)) {
-	case NUMBER_OK:
-		return true;
+	case NUMBER_OK: return true;
 	case NUMBER_LEADING_ZERO:
 		error(c, w->loc,
 		      "'%s': a decimal number cannot start with 0 (write "
@@ -343,7 +343,7 @@ static void check_ports(struct checker *c, const struct ptrvec *ports)
 		check_port(c, ports->items[i]);
 }
 
-/* ---- network ---------------------------------------------------------------- */
+/* ---- network ------------------------------------------------------------- */
 
 /* A DNS name: labels of letters, digits, '-' and '_', joined by dots. */
 static void check_host(struct checker *c, const struct ast_word *w)
@@ -359,7 +359,8 @@ static void check_host(struct checker *c, const struct ast_word *w)
 			ok = label > 0;
 			label = 0;
 		} else {
-			ok = isalnum((unsigned char)*s) || *s == '-' || *s == '_';
+			ok = isalnum((unsigned char)*s) || *s == '-' ||
+			     *s == '_';
 			label++;
 		}
 	}
@@ -375,8 +376,7 @@ static void check_network(struct checker *c, const struct ast_network *n)
 	uint64_t v;
 
 	switch (n->form) {
-	case AST_NET_MODE:
-		break;
+	case AST_NET_MODE: break;
 	case AST_NET_WORD:
 		if (strcmp(n->op->text, "loopback") != 0) {
 			struct misspell m;
@@ -412,7 +412,7 @@ static void check_network(struct checker *c, const struct ast_network *n)
 	}
 }
 
-/* ---- syscalls ------------------------------------------------------------- */
+/* ---- syscalls ------------------------------------------------------------ */
 
 static void check_syscall_name(struct checker *c, const struct ast_word *w)
 {
@@ -427,8 +427,8 @@ static void check_syscall_name(struct checker *c, const struct ast_word *w)
 	}
 	if (!names_syscall_known(w->text)) {
 		char buf[64];
-		const char *sug = names_syscall_suggest(w->text, buf,
-							sizeof(buf));
+		const char *sug =
+			names_syscall_suggest(w->text, buf, sizeof(buf));
 
 		if (sug)
 			error(c, w->loc,
@@ -520,7 +520,7 @@ static void check_syscall(struct checker *c, const struct ast_stmt *s)
 		check_cond(c, s->u.syscall.conds.items[i]);
 }
 
-/* ---- env ------------------------------------------------------------------ */
+/* ---- env ----------------------------------------------------------------- */
 
 static void check_env_name(struct checker *c, const struct ast_word *w,
 			   bool pattern)
@@ -552,7 +552,7 @@ static void check_env(struct checker *c, const struct ast_stmt *s)
 		check_env_name(c, s->u.env.patterns.items[i], true);
 }
 
-/* ---- statements ------------------------------------------------------------- */
+/* ---- statements ---------------------------------------------------------- */
 
 enum { PLATFORM_LINUX = 1, PLATFORM_MACOS = 2, PLATFORM_ALL = 3 };
 
@@ -655,16 +655,15 @@ static void check_expect(struct checker *c, struct ast_stmt *s)
 		check_access(c, &s->u.expect.access, ACCESS_EXPECT);
 		check_paths(c, &s->u.expect.subjects);
 		break;
-	case AST_EXPECT_NETWORK:
-		check_network(c, &s->u.expect.network);
-		break;
+	case AST_EXPECT_NETWORK: check_network(c, &s->u.expect.network); break;
 	case AST_EXPECT_ENV:
 		for (size_t i = 0; i < s->u.expect.subjects.len; i++)
 			check_env_name(c, s->u.expect.subjects.items[i], false);
 		break;
 	case AST_EXPECT_SYSCALL:
 		for (size_t i = 0; i < s->u.expect.subjects.len; i++) {
-			const struct ast_word *w = s->u.expect.subjects.items[i];
+			const struct ast_word *w =
+				s->u.expect.subjects.items[i];
 
 			if (w->text[0] == '@')
 				error(c, w->loc,
@@ -683,7 +682,8 @@ static void set_scalar(struct checker *c, struct body *b, const char *key,
 	for (size_t i = 0; i < b->scalars.len; i++) {
 		const struct scalar *prev = b->scalars.items[i];
 
-		if (strcmp(prev->key, key) != 0 || !(prev->platforms & platforms))
+		if (strcmp(prev->key, key) != 0 ||
+		    !(prev->platforms & platforms))
 			continue;
 		struct diag *d = error(c, loc,
 				       "'%s' is set twice for the same "
@@ -721,8 +721,8 @@ static bool check_scalars(struct checker *c, struct body *b,
 		const char *shown = key;
 
 		if (s->kind == AST_NETWORK)
-			shown = s->u.network.mode == AST_ALLOW ? "network allow" :
-								 "network deny";
+			shown = s->u.network.mode == AST_ALLOW ? "network allow"
+							       : "network deny";
 		error(c, s->loc,
 		      "'%s' is a profile setting; groups add rules and cannot "
 		      "set it",
@@ -738,10 +738,10 @@ static bool check_scalars(struct checker *c, struct body *b,
 		uint64_t v;
 
 		if (lookup_word(c, &names_ipc, w, &v))
-			set_scalar(c, b,
-				   arena_printf(&c->ctx->arena, "ipc %s",
-						w->text),
-				   platforms, w->loc);
+			set_scalar(
+				c, b,
+				arena_printf(&c->ctx->arena, "ipc %s", w->text),
+				platforms, w->loc);
 	}
 	return true;
 }
@@ -757,9 +757,8 @@ static void check_header_stmt(struct checker *c, struct body *b,
 	static const char *const names[] = { [AST_DESCRIPTION] = "description",
 					     [AST_META] = "meta",
 					     [AST_REQUIRED] = "required" };
-	const struct ast_stmt **first = s->kind == AST_DESCRIPTION ?
-						&b->description :
-						&b->required;
+	const struct ast_stmt **first =
+		s->kind == AST_DESCRIPTION ? &b->description : &b->required;
 
 	if (in_block) {
 		error(c, s->loc,
@@ -793,8 +792,8 @@ static void check_header_stmt(struct checker *c, struct body *b,
 		return;
 	}
 	if (*first) {
-		struct diag *d = error(c, s->loc, "duplicate '%s'",
-				       names[s->kind]);
+		struct diag *d =
+			error(c, s->loc, "duplicate '%s'", names[s->kind]);
 		diag_note(c->ctx, d, (*first)->loc, "first given here");
 		return;
 	}
@@ -814,10 +813,9 @@ static void check_platform_block(struct checker *c, struct body *b,
 		diag_at(c->ctx, DIAG_WARNING, s->loc,
 			"this platform block can never apply: the group is "
 			"only for %s",
-			b->group_platforms == PLATFORM_LINUX ? "linux" :
-							       "macos");
-	check_body(c, b, &s->u.platform.body, mask & b->group_platforms,
-		   true);
+			b->group_platforms == PLATFORM_LINUX ? "linux"
+							     : "macos");
+	check_body(c, b, &s->u.platform.body, mask & b->group_platforms, true);
 }
 
 static void check_stmt(struct checker *c, struct body *b, struct ast_stmt *s,
@@ -830,41 +828,23 @@ static void check_stmt(struct checker *c, struct body *b, struct ast_stmt *s,
 	switch (s->kind) {
 	case AST_DESCRIPTION:
 	case AST_META:
-	case AST_REQUIRED:
-		check_header_stmt(c, b, s, in_block);
-		break;
-	case AST_USE:
-		break;
+	case AST_REQUIRED: check_header_stmt(c, b, s, in_block); break;
+	case AST_USE: break;
 	case AST_EXCLUDE:
 		if (b->group)
 			error(c, s->loc,
 			      "'exclude' applies to profiles: a group adds "
 			      "rules, it does not take groups away");
 		break;
-	case AST_RULE:
-		check_rule(c, s);
-		break;
+	case AST_RULE: check_rule(c, s); break;
 	case AST_WORKDIR: /* handled with the other settings */
-	case AST_IPC:
-		break;
-	case AST_LET:
-		check_let(c, s->u.let.name, s->u.let.value);
-		break;
-	case AST_PLATFORM:
-		check_platform_block(c, b, s, in_block);
-		break;
-	case AST_NETWORK:
-		check_network(c, &s->u.network);
-		break;
-	case AST_SYSCALL:
-		check_syscall(c, s);
-		break;
-	case AST_ENV:
-		check_env(c, s);
-		break;
-	case AST_EXPECT:
-		check_expect(c, s);
-		break;
+	case AST_IPC: break;
+	case AST_LET: check_let(c, s->u.let.name, s->u.let.value); break;
+	case AST_PLATFORM: check_platform_block(c, b, s, in_block); break;
+	case AST_NETWORK: check_network(c, &s->u.network); break;
+	case AST_SYSCALL: check_syscall(c, s); break;
+	case AST_ENV: check_env(c, s); break;
+	case AST_EXPECT: check_expect(c, s); break;
 	}
 }
 
@@ -892,8 +872,7 @@ int ast_check(struct polc_ctx *ctx, struct ast_file *file)
 				  .group_platforms = PLATFORM_ALL };
 
 		switch (it->kind) {
-		case AST_ITEM_IMPORT:
-			break;
+		case AST_ITEM_IMPORT: break;
 		case AST_ITEM_PROFILE:
 			check_body(&c, &b, &it->body, PLATFORM_ALL, false);
 			break;
@@ -901,18 +880,14 @@ int ast_check(struct polc_ctx *ctx, struct ast_file *file)
 			b.group_platforms = check_platforms(&c, &it->platforms);
 			check_body(&c, &b, &it->body, b.group_platforms, false);
 			break;
-		case AST_ITEM_LET:
-			check_let(&c, it->name, it->value);
-			break;
-		case AST_ITEM_SET:
-			check_set(&c, it);
-			break;
+		case AST_ITEM_LET: check_let(&c, it->name, it->value); break;
+		case AST_ITEM_SET: check_set(&c, it); break;
 		}
 	}
 	return c.errors ? -1 : 0;
 }
 
-/* ---- duplicates across files ------------------------------------------------ */
+/* ---- duplicates across files --------------------------------------------- */
 
 static const char *item_kind_name(enum ast_item_kind kind)
 {
@@ -977,13 +952,13 @@ int ast_check_duplicates(struct polc_ctx *ctx, const struct ptrvec *files)
 			continue;
 		/* Point every repeat at the first definition. */
 		while (j > 0 && all[j - 1].item->kind == again->kind &&
-		       strcmp(all[j - 1].item->name->text,
-			      again->name->text) == 0)
+		       strcmp(all[j - 1].item->name->text, again->name->text) ==
+			       0)
 			j--;
-		struct diag *d = diag_at(ctx, DIAG_ERROR, again->name->loc,
-					 "redefinition of %s '%s'",
-					 item_kind_name(again->kind),
-					 again->name->text);
+		struct diag *d =
+			diag_at(ctx, DIAG_ERROR, again->name->loc,
+				"redefinition of %s '%s'",
+				item_kind_name(again->kind), again->name->text);
 		diag_note(ctx, d, all[j].item->name->loc, "first defined here");
 		rc = -1;
 	}

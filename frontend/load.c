@@ -23,7 +23,7 @@ static const char embedded_root[] = "stdlib/";
 
 /* Where a file to load lives: on disk, or in the embedded table. */
 struct origin {
-	const char *path;		  /* disk path, or the embedded name */
+	const char *path; /* disk path, or the embedded name */
 	const struct stdlib_file *embedded; /* NULL for disk files */
 	dev_t dev;
 	ino_t ino;
@@ -32,7 +32,7 @@ struct origin {
 struct loader {
 	struct polc_ctx *ctx;
 	struct load_unit *unit;
-	uint32_t stack[LOAD_MAX_DEPTH + 1]; /* files being loaded */
+	uint32_t stack[LOAD_MAX_DEPTH + 1];	 /* files being loaded */
 	struct polc_loc via[LOAD_MAX_DEPTH + 1]; /* the import that led there */
 	size_t depth;
 	int rc;
@@ -92,7 +92,8 @@ static bool disk_origin(const char *path, struct origin *o)
 		errno = EISDIR;
 		return false;
 	}
-	*o = (struct origin){ .path = path, .dev = st.st_dev,
+	*o = (struct origin){ .path = path,
+			      .dev = st.st_dev,
 			      .ino = st.st_ino };
 	return true;
 }
@@ -124,9 +125,9 @@ static bool resolve_import(struct loader *l, const struct source *from,
 	if (from->embedded ? embedded_origin(here, o) : disk_origin(here, o))
 		return true;
 	for (size_t i = 0; i < ctx->search_dirs.len; i++) {
-		const char *p = arena_printf(&ctx->arena, "%s/%s",
-					     (char *)ctx->search_dirs.items[i],
-					     name);
+		const char *p =
+			arena_printf(&ctx->arena, "%s/%s",
+				     (char *)ctx->search_dirs.items[i], name);
 		if (disk_origin(p, o))
 			return true;
 	}
@@ -162,10 +163,9 @@ static void load_imports(struct loader *l, const struct ast_file *f)
 		if (diag_cap_reached(l->ctx))
 			return;
 		if (!resolve_import(l, src, it->name, &o)) {
-			struct diag *d = diag_at(l->ctx, DIAG_ERROR,
-						 it->name->loc,
-						 "cannot find import '%s'",
-						 it->name->text);
+			struct diag *d = diag_at(
+				l->ctx, DIAG_ERROR, it->name->loc,
+				"cannot find import '%s'", it->name->text);
 			diag_note(l->ctx, d, it->name->loc,
 				  "searched next to '%s', %zu search "
 				  "director%s and the stdlib",
@@ -201,8 +201,8 @@ static void load_origin(struct loader *l, const struct origin *o,
 		return;
 	}
 	if (l->depth > LOAD_MAX_DEPTH) {
-		diag_at(ctx, DIAG_ERROR, from,
-			"imports nest more than %d deep", LOAD_MAX_DEPTH);
+		diag_at(ctx, DIAG_ERROR, from, "imports nest more than %d deep",
+			LOAD_MAX_DEPTH);
 		l->rc = -1;
 		return;
 	}
@@ -249,7 +249,7 @@ int load_path(struct polc_ctx *ctx, const char *path, struct load_unit *unit)
 	return arena_failed(&ctx->arena) ? -1 : l.rc;
 }
 
-/* ---- the library ------------------------------------------------------------- */
+/* ---- the library --------------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -276,8 +276,8 @@ static void walk(struct polc_ctx *ctx, const char *dir, unsigned depth,
 		if (stat(p, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode) && depth < WALK_MAX_DEPTH)
-			ptrvec_push(&ctx->arena, &here, arena_printf(&ctx->arena,
-								     "%s/", p));
+			ptrvec_push(&ctx->arena, &here,
+				    arena_printf(&ctx->arena, "%s/", p));
 		else if (S_ISREG(st.st_mode) && len > 4 &&
 			 strcmp(e->d_name + len - 4, ".pol") == 0)
 			ptrvec_push(&ctx->arena, &here, p);
@@ -353,7 +353,8 @@ const struct ast_item *load_find(const struct load_unit *unit,
 		for (size_t j = 0; j < f->items.len; j++) {
 			const struct ast_item *it = f->items.items[j];
 
-			if (it->kind == kind && strcmp(it->name->text, name) == 0)
+			if (it->kind == kind &&
+			    strcmp(it->name->text, name) == 0)
 				return it;
 		}
 	}

@@ -11,36 +11,34 @@
 #include "../common/misspell.h"
 #include "ast.h"
 
-#define TABLE(var, what_, ...)                                             \
-	static const struct name_entry var##_entries[] = { __VA_ARGS__ };  \
-	const struct name_table var = {                                    \
-		what_, var##_entries,                                      \
-		sizeof(var##_entries) / sizeof(var##_entries[0])           \
-	}
+#define TABLE(var, what_, ...)                                            \
+	static const struct name_entry var##_entries[] = { __VA_ARGS__ }; \
+	const struct name_table var = { what_, var##_entries,             \
+					sizeof(var##_entries) /           \
+						sizeof(var##_entries[0]) }
 
 /*
  * "none" has the value 0: it is only meaningful for workdir, which the
  * checker enforces.  Letter combinations are decoded separately.
  */
-TABLE(names_access, "access mode",
-      { "read", AST_ACCESS_READ }, { "write", AST_ACCESS_WRITE },
-      { "exec", AST_ACCESS_EXEC }, { "delete", AST_ACCESS_DELETE },
-      { "all", AST_ACCESS_ALL }, { "none", 0 });
+TABLE(names_access, "access mode", { "read", AST_ACCESS_READ },
+      { "write", AST_ACCESS_WRITE }, { "exec", AST_ACCESS_EXEC },
+      { "delete", AST_ACCESS_DELETE }, { "all", AST_ACCESS_ALL },
+      { "none", 0 });
 
 /* Bit numbers follow the kernel's LANDLOCK_ACCESS_FS_* order. */
-TABLE(names_landlock, "Landlock right",
-      { "execute", 0 }, { "write_file", 1 }, { "read_file", 2 },
-      { "read_dir", 3 }, { "remove_dir", 4 }, { "remove_file", 5 },
-      { "make_char", 6 }, { "make_dir", 7 }, { "make_reg", 8 },
-      { "make_sock", 9 }, { "make_fifo", 10 }, { "make_block", 11 },
-      { "make_sym", 12 }, { "refer", 13 }, { "truncate", 14 },
-      { "ioctl_dev", 15 });
+TABLE(names_landlock, "Landlock right", { "execute", 0 }, { "write_file", 1 },
+      { "read_file", 2 }, { "read_dir", 3 }, { "remove_dir", 4 },
+      { "remove_file", 5 }, { "make_char", 6 }, { "make_dir", 7 },
+      { "make_reg", 8 }, { "make_sock", 9 }, { "make_fifo", 10 },
+      { "make_block", 11 }, { "make_sym", 12 }, { "refer", 13 },
+      { "truncate", 14 }, { "ioctl_dev", 15 });
 
 TABLE(names_platform, "platform", { "linux", 0 }, { "macos", 1 });
 
-TABLE(names_syscall_action, "syscall action",
-      { "allow", 0 }, { "deny", 1 }, { "errno", 2 }, { "kill", 3 },
-      { "kill_thread", 4 }, { "trap", 5 }, { "log", 6 }, { "notify", 7 });
+TABLE(names_syscall_action, "syscall action", { "allow", 0 }, { "deny", 1 },
+      { "errno", 2 }, { "kill", 3 }, { "kill_thread", 4 }, { "trap", 5 },
+      { "log", 6 }, { "notify", 7 });
 
 TABLE(names_ipc, "IPC scope", { "signal", 0 }, { "abstract_unix", 1 });
 
@@ -54,26 +52,23 @@ TABLE(names_net_proto, "protocol", { "tcp", 6 }, { "udp", 17 });
  * Constants that argument conditions commonly need.  Values are the Linux
  * ABI's, identical on x86_64 and aarch64.
  */
-TABLE(names_constant, "constant",
-      { "AF_UNIX", 1 }, { "AF_INET", 2 }, { "AF_INET6", 10 },
-      { "AF_NETLINK", 16 }, { "AF_PACKET", 17 },
+TABLE(names_constant, "constant", { "AF_UNIX", 1 }, { "AF_INET", 2 },
+      { "AF_INET6", 10 }, { "AF_NETLINK", 16 }, { "AF_PACKET", 17 },
       { "SOCK_STREAM", 1 }, { "SOCK_DGRAM", 2 }, { "SOCK_RAW", 3 },
       { "TIOCSTI", 0x5412 }, { "TIOCLINUX", 0x541c },
       { "CLONE_NEWNS", 0x00020000 }, { "CLONE_NEWCGROUP", 0x02000000 },
       { "CLONE_NEWUTS", 0x04000000 }, { "CLONE_NEWIPC", 0x08000000 },
       { "CLONE_NEWUSER", 0x10000000 }, { "CLONE_NEWPID", 0x20000000 },
       { "CLONE_NEWNET", 0x40000000 }, { "CLONE_NEWTIME", 0x00000080 },
-      { "PER_LINUX", 0 }, { "PER_LINUX32", 8 },
-      { "UNAME26", 0x0020000 }, { "PER_QUERY", 0xffffffff });
+      { "PER_LINUX", 0 }, { "PER_LINUX32", 8 }, { "UNAME26", 0x0020000 },
+      { "PER_QUERY", 0xffffffff });
 
-TABLE(names_builtin_var, "variable",
-      { "HOME", 0 }, { "TMPDIR", 0 }, { "UID", 0 }, { "USER", 0 },
-      { "WORKDIR", 0 }, { "XDG_CONFIG_HOME", 0 }, { "XDG_CACHE_HOME", 0 },
-      { "XDG_DATA_HOME", 0 }, { "XDG_STATE_HOME", 0 },
+TABLE(names_builtin_var, "variable", { "HOME", 0 }, { "TMPDIR", 0 },
+      { "UID", 0 }, { "USER", 0 }, { "WORKDIR", 0 }, { "XDG_CONFIG_HOME", 0 },
+      { "XDG_CACHE_HOME", 0 }, { "XDG_DATA_HOME", 0 }, { "XDG_STATE_HOME", 0 },
       { "XDG_RUNTIME_DIR", 0 });
 
-bool names_lookup(const struct name_table *t, const char *word,
-		  uint64_t *value)
+bool names_lookup(const struct name_table *t, const char *word, uint64_t *value)
 {
 	for (size_t i = 0; i < t->len; i++) {
 		if (strcmp(t->entries[i].name, word) == 0) {
@@ -113,8 +108,8 @@ bool names_syscall_known(const char *name)
 {
 	for (size_t i = 0; i < sizeof(syscall_arches) / sizeof(*syscall_arches);
 	     i++)
-		if (seccomp_syscall_resolve_name_arch(syscall_arches[i], name) !=
-		    __NR_SCMP_ERROR)
+		if (seccomp_syscall_resolve_name_arch(syscall_arches[i],
+						      name) != __NR_SCMP_ERROR)
 			return true;
 	return false;
 }

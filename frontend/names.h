@@ -36,16 +36,16 @@ struct name_table {
 	size_t len;
 };
 
-extern const struct name_table names_access;	  /* read write … all none */
-extern const struct name_table names_landlock;	  /* execute write_file … */
-extern const struct name_table names_platform;	  /* linux macos */
+extern const struct name_table names_access;   /* read write … all none */
+extern const struct name_table names_landlock; /* execute write_file … */
+extern const struct name_table names_platform; /* linux macos */
 extern const struct name_table names_syscall_action; /* allow deny errno … */
-extern const struct name_table names_ipc;	  /* signal abstract_unix */
-extern const struct name_table names_env_action;  /* pass drop */
-extern const struct name_table names_net_op;	  /* connect bind */
-extern const struct name_table names_net_proto;	  /* tcp udp */
-extern const struct name_table names_constant;	  /* TIOCSTI AF_UNIX … */
-extern const struct name_table names_builtin_var; /* HOME TMPDIR … */
+extern const struct name_table names_ipc;	     /* signal abstract_unix */
+extern const struct name_table names_env_action;     /* pass drop */
+extern const struct name_table names_net_op;	     /* connect bind */
+extern const struct name_table names_net_proto;	     /* tcp udp */
+extern const struct name_table names_constant;	     /* TIOCSTI AF_UNIX … */
+extern const struct name_table names_builtin_var;    /* HOME TMPDIR … */
 
 /* Value of @word in @t; false when it is not there. */
 bool names_lookup(const struct name_table *t, const char *word,

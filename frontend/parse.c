@@ -30,8 +30,8 @@ int ast_parse(struct polc_ctx *ctx, uint32_t file, struct ast_file **out)
 			     "cannot start the scanner: out of memory");
 		return -1;
 	}
-	YY_BUFFER_STATE buf = polc_yy_scan_bytes(src->text, (int)src->len,
-						 scanner);
+	YY_BUFFER_STATE buf =
+		polc_yy_scan_bytes(src->text, (int)src->len, scanner);
 	rc = polc_yyparse(scanner, &p);
 	polc_yy_delete_buffer(buf, scanner);
 	polc_yylex_destroy(scanner);

@@ -22,10 +22,10 @@ enum { WIDTH = 80, INDENT = 4 };
 struct printer {
 	struct polc_ctx *ctx;
 	FILE *out;
-	const struct ast_file *file;	/* NULL when printing without comments */
-	size_t next_comment;		/* index into file->comments */
-	unsigned last_line;		/* source line the output has reached */
-	bool at_start;			/* nothing printed in this block yet */
+	const struct ast_file *file; /* NULL when printing without comments */
+	size_t next_comment;	     /* index into file->comments */
+	unsigned last_line;	     /* source line the output has reached */
+	bool at_start;		     /* nothing printed in this block yet */
 	/* The statement being built. */
 	unsigned indent;
 	struct ptrvec words;
@@ -47,7 +47,7 @@ static void spaces(struct printer *p, unsigned n)
 		fputc(' ', p->out);
 }
 
-/* ---- the line builder ------------------------------------------------------- */
+/* ---- the line builder ---------------------------------------------------- */
 
 /*
  * Words are collected first and laid out when the statement ends, so the
@@ -80,9 +80,8 @@ static void stmt_end(struct printer *p, const char *terminator)
 	spaces(p, p->indent);
 	for (size_t i = 0; i < p->words.len; i++) {
 		const char *w = p->words.items[i];
-		size_t len = strlen(w) + (i + 1 == p->words.len ?
-						  strlen(terminator) :
-						  0);
+		size_t len = strlen(w) +
+			     (i + 1 == p->words.len ? strlen(terminator) : 0);
 
 		if (i > 0 && col + 1 + len > WIDTH) {
 			fputc('\n', p->out);
@@ -98,7 +97,7 @@ static void stmt_end(struct printer *p, const char *terminator)
 	fputs(terminator, p->out);
 }
 
-/* ---- quoting ---------------------------------------------------------------- */
+/* ---- quoting ------------------------------------------------------------- */
 
 static bool is_pchar(unsigned char ch)
 {
@@ -132,9 +131,14 @@ static size_t varref_len(const char *s)
 	return i;
 }
 
-/* Whether the scanner would read @s back as one bare path token. */
+/*
+ * Whether the scanner would read @s back as one bare path token: one that
+ * starts with '/', '~' or a variable, or a word holding a '/' whose part
+ * before the first '/' has no '~' (scanner.l, PCHAR and WCHAR).
+ */
 static bool bare_path_ok(const char *s)
 {
+	bool anchored = s[0] == '/' || s[0] == '~' || s[0] == '$';
 	bool slash = false;
 
 	if (!*s)
@@ -146,15 +150,13 @@ static bool bare_path_ok(const char *s)
 			i += v;
 			continue;
 		}
-		if (!is_pchar((unsigned char)s[i]))
+		if (!is_pchar((unsigned char)s[i]) ||
+		    (!anchored && !slash && s[i] == '~'))
 			return false;
 		slash |= s[i] == '/';
 		i++;
 	}
-	if (s[0] == '/' || s[0] == '~' || s[0] == '$')
-		return true;
-	/* A word holding '/' that does not start with '~' (tested above). */
-	return slash;
+	return anchored || slash;
 }
 
 static char *quoted(struct printer *p, const char *s)
@@ -173,11 +175,26 @@ static char *quoted(struct printer *p, const char *s)
 		unsigned char ch = (unsigned char)*s;
 
 		switch (ch) {
-		case '"': *o++ = '\\'; *o++ = '"'; break;
-		case '\\': *o++ = '\\'; *o++ = '\\'; break;
-		case '\n': *o++ = '\\'; *o++ = 'n'; break;
-		case '\t': *o++ = '\\'; *o++ = 't'; break;
-		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		case '"':
+			*o++ = '\\';
+			*o++ = '"';
+			break;
+		case '\\':
+			*o++ = '\\';
+			*o++ = '\\';
+			break;
+		case '\n':
+			*o++ = '\\';
+			*o++ = 'n';
+			break;
+		case '\t':
+			*o++ = '\\';
+			*o++ = 't';
+			break;
+		case '\r':
+			*o++ = '\\';
+			*o++ = 'r';
+			break;
 		default:
 			if (ch < 0x20 || ch == 0x7f)
 				o += sprintf(o, "\\x%02x", ch);
@@ -215,7 +232,7 @@ static void path_words(struct printer *p, const struct ptrvec *v)
 		path_word(p, v->items[i]);
 }
 
-/* ---- access ------------------------------------------------------------------ */
+/* ---- access -------------------------------------------------------------- */
 
 static void access_expr(struct printer *p, const struct ast_access *a)
 {
@@ -262,7 +279,7 @@ static void access_expr(struct printer *p, const struct ast_access *a)
 	word(p, buf);
 }
 
-/* ---- comments and blank lines ------------------------------------------------ */
+/* ---- comments and blank lines -------------------------------------------- */
 
 static const struct ast_comment *peek_comment(struct printer *p)
 {
@@ -293,8 +310,8 @@ static void gap_before(struct printer *p, unsigned line, bool force)
  * Own-line comments that start before @offset.  *@force asks for a blank
  * line before whatever is printed first; it is cleared once used.
  */
-static void comments_before(struct printer *p, uint32_t offset,
-			    unsigned indent, bool *force)
+static void comments_before(struct printer *p, uint32_t offset, unsigned indent,
+			    bool *force)
 {
 	const struct ast_comment *c;
 
@@ -326,7 +343,7 @@ static void end_line(struct printer *p, uint32_t end)
 	p->last_line = line;
 }
 
-/* ---- statements ------------------------------------------------------------- */
+/* ---- statements ---------------------------------------------------------- */
 
 static void print_body(struct printer *p, const struct ptrvec *body,
 		       struct polc_loc close, unsigned indent);
@@ -337,9 +354,7 @@ static void network_words(struct printer *p, const struct ast_network *n)
 	case AST_NET_MODE:
 		word(p, n->mode == AST_ALLOW ? "allow" : "deny");
 		break;
-	case AST_NET_WORD:
-		word(p, n->op->text);
-		break;
+	case AST_NET_WORD: word(p, n->op->text); break;
 	case AST_NET_PORTS:
 		word(p, n->op->text);
 		word(p, n->proto->text);
@@ -383,9 +398,7 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 		word(p, s->u.meta.key->text);
 		string_word(p, s->u.meta.value);
 		break;
-	case AST_REQUIRED:
-		word(p, "required");
-		break;
+	case AST_REQUIRED: word(p, "required"); break;
 	case AST_USE:
 	case AST_EXCLUDE:
 		word(p, s->kind == AST_USE ? "use" : "exclude");
@@ -497,8 +510,8 @@ static void print_body(struct printer *p, const struct ptrvec *body,
 		 * Comments written inside a statement cannot survive its
 		 * rewrapping in place; they move to the lines before it.
 		 */
-		uint32_t upto = s->kind == AST_PLATFORM ? s->loc.start :
-							  s->loc.end;
+		uint32_t upto =
+			s->kind == AST_PLATFORM ? s->loc.start : s->loc.end;
 
 		comments_before(p, upto, indent, &no_force);
 		gap_before(p, line_of(p, s->loc.start), false);
@@ -508,7 +521,7 @@ static void print_body(struct printer *p, const struct ptrvec *body,
 	p->at_start = false;
 }
 
-/* ---- items -------------------------------------------------------------------- */
+/* ---- items --------------------------------------------------------------- */
 
 static bool is_block(const struct ast_item *it)
 {
@@ -561,13 +574,15 @@ static void print_item(struct printer *p, const struct ast_item *it)
 void ast_print_file(struct polc_ctx *ctx, const struct ast_file *file,
 		    FILE *out)
 {
-	struct printer p = { .ctx = ctx, .out = out, .file = file,
-			     .at_start = true };
+	struct printer p = {
+		.ctx = ctx, .out = out, .file = file, .at_start = true
+	};
 	const struct ast_item *prev = NULL;
 
 	for (size_t i = 0; i < file->items.len; i++) {
 		const struct ast_item *it = file->items.items[i];
-		/* Profiles and groups always stand apart from their neighbours. */
+		/* Profiles and groups always stand apart from their neighbours.
+		 */
 		bool force = prev && (is_block(prev) || is_block(it));
 
 		comments_before(&p, is_block(it) ? it->loc.start : it->loc.end,

@@ -49,14 +49,13 @@ POLC_API unsigned polc_warning_count(const polc_ctx *ctx);
 POLC_API int polc_exit_status(const polc_ctx *ctx);
 
 enum polc_diag_format {
-	POLC_DIAG_TEXT,	/* GCC style: file:line:col, source line, caret */
-	POLC_DIAG_JSON,	/* {"version":1,"diagnostics":[…]} on one line */
+	POLC_DIAG_TEXT, /* GCC style: file:line:col, source line, caret */
+	POLC_DIAG_JSON, /* {"version":1,"diagnostics":[…]} on one line */
 };
 
 /* Print and drop the queued diagnostics; @colour adds ANSI colours. */
 POLC_API void polc_diagnostics_print(polc_ctx *ctx, FILE *out,
-				     enum polc_diag_format format,
-				     bool colour);
+				     enum polc_diag_format format, bool colour);
 
 /*
  * Check each of @args (files or names, see above) for everything that

@@ -74,8 +74,8 @@ void polc_diagnostics_print(polc_ctx *ctx, FILE *out,
 			    enum polc_diag_format format, bool colour)
 {
 	diag_render(ctx, out,
-		    format == POLC_DIAG_JSON ? DIAG_FORMAT_JSON :
-					       DIAG_FORMAT_TEXT,
+		    format == POLC_DIAG_JSON ? DIAG_FORMAT_JSON
+					     : DIAG_FORMAT_TEXT,
 		    colour);
 }
 
@@ -83,7 +83,8 @@ static bool names_a_file(const char *arg)
 {
 	size_t len = strlen(arg);
 
-	return strchr(arg, '/') || (len >= 4 && strcmp(arg + len - 4, ".pol") == 0);
+	return strchr(arg, '/') ||
+	       (len >= 4 && strcmp(arg + len - 4, ".pol") == 0);
 }
 
 /* Load the library; *rc receives load_library()'s result. */
@@ -159,8 +160,7 @@ int polc_validate(polc_ctx *ctx, const char *const *args, size_t nargs)
 	return rc;
 }
 
-int polc_format_file(polc_ctx *ctx, const char *path, char **text,
-		     size_t *len)
+int polc_format_file(polc_ctx *ctx, const char *path, char **text, size_t *len)
 {
 	struct load_unit unit = { 0 };
 	char *buf = NULL;
@@ -234,8 +234,8 @@ static int by_name(const void *a, const void *b)
 
 int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out)
 {
-	enum ast_item_kind want = kind == POLC_KIND_PROFILE ? AST_ITEM_PROFILE :
-							      AST_ITEM_GROUP;
+	enum ast_item_kind want =
+		kind == POLC_KIND_PROFILE ? AST_ITEM_PROFILE : AST_ITEM_GROUP;
 	int rc, width = 0;
 	struct load_unit *lib = library(ctx, &rc);
 	struct ptrvec items = { 0 };

@@ -57,7 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char *second = parse_and_print(first, len1, &len2);
 	if (!second || len1 != len2 || memcmp(first, second, len1) != 0) {
-		fprintf(stderr, "fixed point broken:\n--- first\n%.*s\n--- second\n%.*s\n",
+		fprintf(stderr,
+			"fixed point broken:\n--- first\n%.*s\n--- "
+			"second\n%.*s\n",
 			(int)len1, first, second ? (int)len2 : 0,
 			second ? second : "");
 		abort();
