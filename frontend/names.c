@@ -142,8 +142,11 @@ const char *names_syscall_suggest(const char *name, char *buf, size_t size)
 
 bool names_errno_lookup(const char *name, int *value)
 {
-	/* glibc knows every errno's name; no table of our own to drift. */
-	for (int e = 1; e < 4096; e++) {
+	/*
+	 * glibc knows every errno's name, so there is no table of our own to
+	 * drift; Linux numbers them below 256 (EHWPOISON is 133).
+	 */
+	for (int e = 1; e < 256; e++) {
 		const char *n = strerrorname_np(e);
 
 		if (n && strcmp(n, name) == 0) {
