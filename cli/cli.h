@@ -17,16 +17,20 @@ enum {
 	EXIT_USAGE = 2,	 /* bad usage, unreadable input */
 };
 
+enum { CLI_VARIABLES = 5 };
+
 /**
  * struct cli - the invocation
  * @ctx: the compilation context (search path already set)
  * @format: how diagnostics are printed
  * @colour: whether diagnostics are coloured
+ * @variables: --home, --workdir, --tmpdir, --uid and --user, or NULL
  */
 struct cli {
 	polc_ctx *ctx;
 	enum polc_diag_format format;
 	bool colour;
+	const char *variables[CLI_VARIABLES];
 };
 
 /* Print the queued diagnostics and return the exit status they call for. */
@@ -41,5 +45,6 @@ int cmd_fmt(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_profiles(struct cli *cli, int argc, char **argv);
 int cmd_groups(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
 
 #endif

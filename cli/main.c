@@ -5,12 +5,13 @@
  * after "--" belongs to the command.  The search path is, in order: each
  * -I DIR, each directory of $POLC_PATH (colon-separated), and
  * $XDG_CONFIG_HOME/polc (default ~/.config/polc); the embedded stdlib comes
- * last.
+ * last.  The built-in variables get their values here too (set_variables).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,14 +24,18 @@ static const char usage[] =
 	"  validate [--werror] [FILE|NAME...]  check policies\n"
 	"                                      (no argument: the library)\n"
 	"  fmt [-w|--check] FILE...            print in canonical form\n"
-	"  show NAME                           print a definition\n"
+	"  show PROFILE [--json] [--raw]       the resolved policy\n"
+	"  explain PROFILE PATH [--access M]   a decision and its rules\n"
 	"  profiles                            list the profiles\n"
-	"  groups                              list the groups\n"
+	"  groups [NAME]                       list the groups, or show one\n"
 	"\n"
 	"Options:\n"
 	"  -I DIR                       search DIR (before the stdlib)\n"
 	"  --diagnostics-format=FORMAT  text (default) or json\n"
 	"  --color=WHEN                 auto (default), always or never\n"
+	"  --home DIR, --workdir DIR, --tmpdir DIR, --uid N, --user NAME\n"
+	"                               values of $HOME … (default: this\n"
+	"                               process's environment)\n"
 	"  -h, --help                   this text\n"
 	"  --version                    print the version\n"
 	"\n"
@@ -98,7 +103,19 @@ static const struct {
 } commands[] = {
 	{ "validate", cmd_validate }, { "fmt", cmd_fmt },
 	{ "show", cmd_show },	      { "profiles", cmd_profiles },
-	{ "groups", cmd_groups },
+	{ "groups", cmd_groups },     { "explain", cmd_explain },
+};
+
+/* Options that give built-in variables their values, for reproducible
+ * builds; indexed like struct cli.variables. */
+static const struct {
+	const char *option;
+	const char *variable;
+	bool path;
+} variable_options[CLI_VARIABLES] = {
+	{ "--home", "HOME", true },	{ "--workdir", "WORKDIR", true },
+	{ "--tmpdir", "TMPDIR", true }, { "--uid", "UID", false },
+	{ "--user", "USER", false },
 };
 
 /* Outcome of looking at one argument as a global option. */
@@ -141,6 +158,30 @@ static enum option_result global_option(struct cli *cli, const char **colour,
 			*status = cli_usage_error(NULL, "out of memory");
 		return *status ? OPTION_EXIT : OPTION_TAKEN;
 	}
+	for (size_t v = 0;
+	     v < sizeof(variable_options) / sizeof(*variable_options); v++) {
+		const char *opt = variable_options[v].option;
+		size_t n = strlen(opt);
+		const char *value;
+
+		if (strncmp(a, opt, n) != 0 || (a[n] != '=' && a[n] != '\0'))
+			continue;
+		value = a[n] == '='	? a + n + 1
+			: *i + 1 < argc ? argv[++*i]
+					: NULL;
+		if (!value || !*value) {
+			*status =
+				cli_usage_error(NULL, "%s needs a value", opt);
+			return OPTION_EXIT;
+		}
+		if (variable_options[v].path && value[0] != '/') {
+			*status = cli_usage_error(
+				NULL, "%s needs an absolute path", opt);
+			return OPTION_EXIT;
+		}
+		cli->variables[v] = value;
+		return OPTION_TAKEN;
+	}
 	if (strncmp(a, "--diagnostics-format=", 21) == 0) {
 		if (strcmp(a + 21, "json") == 0)
 			cli->format = POLC_DIAG_JSON;
@@ -175,6 +216,52 @@ static bool want_colour(const char *when)
 	return isatty(STDERR_FILENO) && !(no_colour && *no_colour);
 }
 
+/*
+ * Values of the built-in variables: the options, else this process's
+ * environment (HOME, USER, TMPDIR and the XDG directories when absolute;
+ * the current directory as WORKDIR).  With --home, the XDG directories
+ * follow the given home rather than the environment's.
+ */
+static int set_variables(struct cli *cli)
+{
+	static const char *const xdg[] = { "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+					   "XDG_DATA_HOME", "XDG_STATE_HOME",
+					   "XDG_RUNTIME_DIR" };
+	const struct passwd *pw = getpwuid(getuid());
+	char uid[24], cwd[4096];
+	const char *env[CLI_VARIABLES];
+	int rc = 0;
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	env[0] = getenv("HOME") && getenv("HOME")[0] == '/' ? getenv("HOME")
+		 : pw					    ? pw->pw_dir
+							    : NULL;
+	env[1] = getcwd(cwd, sizeof(cwd));
+	env[2] = getenv("TMPDIR") && getenv("TMPDIR")[0] == '/'
+			 ? getenv("TMPDIR")
+			 : NULL;
+	env[3] = uid;
+	env[4] = pw ? pw->pw_name : getenv("USER");
+	for (size_t v = 0; v < CLI_VARIABLES; v++) {
+		const char *value =
+			cli->variables[v] ? cli->variables[v] : env[v];
+
+		if (value &&
+		    polc_set_variable(cli->ctx, variable_options[v].variable,
+				      value) != 0)
+			rc = -1;
+	}
+	for (size_t x = 0; x < sizeof(xdg) / sizeof(*xdg) && !cli->variables[0];
+	     x++) {
+		const char *value = getenv(xdg[x]);
+
+		if (value && value[0] == '/' &&
+		    polc_set_variable(cli->ctx, xdg[x], value) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int run(struct cli *cli, int argc, char **argv, char **rest)
 {
 	const char *colour = "auto";
@@ -197,7 +284,7 @@ static int run(struct cli *cli, int argc, char **argv, char **rest)
 		return EXIT_USAGE;
 	}
 	cli->colour = want_colour(colour);
-	if (add_env_dirs(cli->ctx) != 0)
+	if (add_env_dirs(cli->ctx) != 0 || set_variables(cli) != 0)
 		return cli_usage_error(NULL, "out of memory");
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(rest[0], commands[c].name) == 0)

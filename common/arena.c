@@ -128,3 +128,23 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 	}
 	v->items[v->len++] = item;
 }
+
+void *arena_array_push(struct arena *a, void **items, size_t *len, size_t *cap,
+		       size_t size)
+{
+	if (*len == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		unsigned char *grown = arena_alloc(a, ncap * size);
+
+		if (!grown || arena_failed(a))
+			return arena_alloc(a, size);
+		if (*len)
+			memcpy(grown, *items, *len * size);
+		*items = grown;
+		*cap = ncap;
+	}
+	unsigned char *slot = (unsigned char *)*items + *len * size;
+	(*len)++;
+	memset(slot, 0, size);
+	return slot;
+}

@@ -60,4 +60,12 @@ struct ptrvec {
 
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
 
+/*
+ * A growable array of @size-byte elements in the arena: appends a zeroed
+ * element to *items (with *len used and *cap allocated) and returns it.
+ * After a failure it returns scratch memory (see the file comment).
+ */
+void *arena_array_push(struct arena *a, void **items, size_t *len, size_t *cap,
+		       size_t size);
+
 #endif

@@ -11,7 +11,7 @@
 #include "arena.h"
 #include "diag.h"
 
-enum { CTX_DEFAULT_MAX_ERRORS = 20 };
+enum { CTX_DEFAULT_MAX_ERRORS = 20, CTX_MAX_VARIABLES = 16 };
 
 /**
  * struct polc_ctx - one compilation
@@ -26,6 +26,8 @@ enum { CTX_DEFAULT_MAX_ERRORS = 20 };
  * @search_dirs: directories searched for imports and names, in order
  * @parsed: every file parsed so far (frontend-owned entries), so no file
  *          is parsed twice in one compilation
+ * @variables: values of the built-in variables, indexed like enum
+ *             ir_builtin; NULL where not given
  */
 struct polc_ctx {
 	struct arena arena;
@@ -38,6 +40,7 @@ struct polc_ctx {
 	unsigned max_errors;
 	struct ptrvec search_dirs;
 	struct ptrvec parsed;
+	const char *variables[CTX_MAX_VARIABLES];
 };
 
 #endif

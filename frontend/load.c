@@ -315,6 +315,7 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 {
 	struct loader l = { .ctx = ctx, .unit = unit };
 	struct ptrvec seen = { 0 };
+	size_t before = unit->files.len;
 
 	for (size_t i = 0; i < ctx->search_dirs.len; i++) {
 		const char *dir = ctx->search_dirs.items[i];
@@ -338,8 +339,15 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 		if (!hidden(ctx, &seen, e->name + strlen(embedded_root)))
 			load_origin(&l, &o, (struct polc_loc){ 0 });
 	}
-	/* Names are global: one definition each across the whole library. */
-	if (ast_check_duplicates(ctx, &unit->files) != 0)
+	/*
+	 * Names are global: one definition each across the whole library.
+	 * Files loaded before it (named on the command line) may redefine
+	 * library names: they come first, so their definitions are found.
+	 */
+	struct ptrvec added = { unit->files.items + before,
+				unit->files.len - before,
+				unit->files.len - before };
+	if (ast_check_duplicates(ctx, &added) != 0)
 		l.rc = -1;
 	return arena_failed(&ctx->arena) ? -1 : l.rc;
 }

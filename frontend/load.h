@@ -11,7 +11,8 @@
  * its directory ("profiles/default.pol"); a file in an earlier directory
  * hides a later one of the same library name, which is how users replace a
  * stdlib file.  Names are global: a profile, group, variable or set defined
- * twice in the library is an error.
+ * twice in the library is an error; a file named on the command line, loaded
+ * first, may redefine a library name for that compilation.
  */
 #ifndef POLC_FRONTEND_LOAD_H
 #define POLC_FRONTEND_LOAD_H
@@ -38,7 +39,11 @@ struct load_unit {
  */
 int load_path(struct polc_ctx *ctx, const char *path, struct load_unit *unit);
 
-/* Load the whole library (see the file comment).  Returns 0 or -1. */
+/*
+ * Load the whole library (see the file comment) into @unit.  Files already
+ * in @unit (those named on the command line) come first, so a name they
+ * define hides the library's.  Returns 0 or -1.
+ */
 int load_library(struct polc_ctx *ctx, struct load_unit *unit);
 
 /* The profile (or group, …) named @name in @unit, or NULL. */

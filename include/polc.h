@@ -71,8 +71,49 @@ POLC_API int polc_validate(polc_ctx *ctx, const char *const *args,
 POLC_API int polc_format_file(polc_ctx *ctx, const char *path, char **text,
 			      size_t *len);
 
-/* Print the definition of the profile or group @name (canonical text). */
-POLC_API int polc_show(polc_ctx *ctx, const char *name, FILE *out);
+/*
+ * Give built-in variable @name (HOME, TMPDIR, UID, USER, WORKDIR or one of
+ * the XDG directories) its value for this compilation.  Unset ones take
+ * their documented defaults (spec/language.md §4.12) where they have one.
+ */
+POLC_API int polc_set_variable(polc_ctx *ctx, const char *name,
+			       const char *value);
+
+enum polc_show_flags {
+	POLC_SHOW_JSON = 1u << 0, /* versioned JSON (spec/ir-json.md) */
+	POLC_SHOW_RAW = 1u << 1,  /* keep variables unexpanded */
+};
+
+/* Print the resolved policy of PROFILE, every rule with its provenance. */
+POLC_API int polc_show(polc_ctx *ctx, const char *profile, unsigned flags,
+		       FILE *out);
+
+/* Access modes, for polc_explain. */
+enum polc_access {
+	POLC_ACCESS_READ = 1u << 0,
+	POLC_ACCESS_WRITE = 1u << 1,
+	POLC_ACCESS_EXEC = 1u << 2,
+	POLC_ACCESS_DELETE = 1u << 3,
+	POLC_ACCESS_ALL = 0xfu,
+};
+
+/*
+ * Print the decision of PROFILE on @path for each mode in @access (0: all)
+ * and each platform, with the deciding rules and their provenance.  @path
+ * may use '~' and built-in variables.
+ */
+POLC_API int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
+			  unsigned access, FILE *out);
+
+/*
+ * Print what changes between the decisions of profiles A and B: paths and
+ * access, network, syscalls, environment and settings.
+ */
+POLC_API int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json,
+		       FILE *out);
+
+/* Print the definition of group @name. */
+POLC_API int polc_describe_group(polc_ctx *ctx, const char *name, FILE *out);
 
 enum polc_kind {
 	POLC_KIND_PROFILE,

@@ -1,8 +1,9 @@
 /*
- * polc.c - the public API (include/polc.h) over the pipeline stages.
- *
- * Each entry point wires stages together and leaves every message on the
- * context; none prints diagnostics or exits.
+ * polc.c - the public API (include/polc.h): the context, its options and
+ * diagnostics, and the commands that work on files (fmt) and on the
+ * library as a list (profiles, groups).  policy.c holds the commands that
+ * resolve policies.  Each entry point wires stages together and leaves
+ * every message on the context; none prints diagnostics or exits.
  */
 #include "polc.h"
 
@@ -16,6 +17,8 @@
 #include "frontend/check.h"
 #include "frontend/load.h"
 #include "frontend/print.h"
+#include "ir/ir.h"
+#include "lib/lib.h"
 
 polc_ctx *polc_ctx_new(void)
 {
@@ -79,7 +82,7 @@ void polc_diagnostics_print(polc_ctx *ctx, FILE *out,
 		    colour);
 }
 
-static bool names_a_file(const char *arg)
+bool lib_names_a_file(const char *arg)
 {
 	size_t len = strlen(arg);
 
@@ -87,8 +90,7 @@ static bool names_a_file(const char *arg)
 	       (len >= 4 && strcmp(arg + len - 4, ".pol") == 0);
 }
 
-/* Load the library; *rc receives load_library()'s result. */
-static struct load_unit *library(struct polc_ctx *ctx, int *rc)
+struct load_unit *lib_library(struct polc_ctx *ctx, int *rc)
 {
 	struct load_unit *unit = arena_alloc(&ctx->arena, sizeof(*unit));
 
@@ -96,68 +98,18 @@ static struct load_unit *library(struct polc_ctx *ctx, int *rc)
 	return unit;
 }
 
-/* The profile, or else the group, called @name; "did you mean" if none. */
-static const struct ast_item *find_definition(struct polc_ctx *ctx,
-					      const struct load_unit *unit,
-					      const char *name)
+int polc_set_variable(polc_ctx *ctx, const char *name, const char *value)
 {
-	const struct ast_item *it = load_find(unit, AST_ITEM_PROFILE, name);
-	struct misspell m;
+	int i = ir_builtin_index(name);
 
-	if (!it)
-		it = load_find(unit, AST_ITEM_GROUP, name);
-	if (it)
-		return it;
-	misspell_init(&m, name);
-	for (size_t i = 0; i < unit->files.len; i++) {
-		const struct ast_file *f = unit->files.items[i];
-
-		for (size_t j = 0; j < f->items.len; j++) {
-			const struct ast_item *cand = f->items.items[j];
-
-			if (cand->kind == AST_ITEM_PROFILE ||
-			    cand->kind == AST_ITEM_GROUP)
-				misspell_offer(&m, cand->name->text);
-		}
-	}
-	if (misspell_result(&m))
+	if (i < 0) {
 		diag_subject(ctx, DIAG_ERROR, name,
-			     "no profile or group named '%s'; did you mean "
-			     "'%s'?",
-			     name, misspell_result(&m));
-	else
-		diag_subject(ctx, DIAG_ERROR, name,
-			     "no profile or group named '%s' (a file path "
-			     "needs a '/' or the .pol suffix)",
-			     name);
-	return NULL;
-}
-
-int polc_validate(polc_ctx *ctx, const char *const *args, size_t nargs)
-{
-	struct load_unit *lib = NULL;
-	int rc = 0, lib_rc = 0;
-
-	if (nargs == 0) {
-		library(ctx, &rc);
-		return rc;
+			     "not a built-in variable (HOME, TMPDIR, UID, "
+			     "USER, WORKDIR or an XDG directory)");
+		return -1;
 	}
-	for (size_t i = 0; i < nargs; i++) {
-		if (names_a_file(args[i])) {
-			struct load_unit unit = { 0 };
-
-			if (load_path(ctx, args[i], &unit) != 0)
-				rc = -1;
-			if (ast_check_duplicates(ctx, &unit.files) != 0)
-				rc = -1;
-			continue;
-		}
-		if (!lib)
-			lib = library(ctx, &lib_rc);
-		if (lib_rc != 0 || !find_definition(ctx, lib, args[i]))
-			rc = -1;
-	}
-	return rc;
+	ctx->variables[i] = arena_strdup(&ctx->arena, value);
+	return arena_failed(&ctx->arena) ? -1 : 0;
 }
 
 int polc_format_file(polc_ctx *ctx, const char *path, char **text, size_t *len)
@@ -188,32 +140,7 @@ int polc_format_file(polc_ctx *ctx, const char *path, char **text, size_t *len)
 	return 0;
 }
 
-static void print_origin(struct polc_ctx *ctx, const struct ast_item *it,
-			 FILE *out)
-{
-	const struct source *s = source_get(ctx, it->loc.file);
-	unsigned line, col;
-
-	source_line_col(ctx, it->loc.file, it->loc.start, &line, &col);
-	fprintf(out, "%s:%u", s ? s->name : "?", line);
-}
-
-int polc_show(polc_ctx *ctx, const char *name, FILE *out)
-{
-	int rc;
-	struct load_unit *lib = library(ctx, &rc);
-	const struct ast_item *it = find_definition(ctx, lib, name);
-
-	if (!it)
-		return -1;
-	fputs("# ", out);
-	print_origin(ctx, it, out);
-	fputc('\n', out);
-	ast_print_item(ctx, it, out);
-	return rc;
-}
-
-static const char *description_of(const struct ast_item *it)
+const char *lib_description(const struct ast_item *it)
 {
 	for (size_t i = 0; i < it->body.len; i++) {
 		const struct ast_stmt *s = it->body.items[i];
@@ -237,7 +164,7 @@ int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out)
 	enum ast_item_kind want =
 		kind == POLC_KIND_PROFILE ? AST_ITEM_PROFILE : AST_ITEM_GROUP;
 	int rc, width = 0;
-	struct load_unit *lib = library(ctx, &rc);
+	struct load_unit *lib = lib_library(ctx, &rc);
 	struct ptrvec items = { 0 };
 
 	for (size_t i = 0; i < lib->files.len; i++) {
@@ -259,7 +186,7 @@ int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out)
 		const struct ast_item *it = items.items[i];
 
 		fprintf(out, "%-*s  %s\n", width, it->name->text,
-			description_of(it));
+			lib_description(it));
 	}
 	return rc;
 }

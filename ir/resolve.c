@@ -1,0 +1,1320 @@
+/*
+ * resolve.c - from checked syntax trees to the resolved policy of a profile.
+ *
+ * Steps, each reporting and carrying on so one run lists every problem:
+ *   1. the extends chain, from the profile up to its root;
+ *   2. the groups: along the chain from the root down, a profile's use adds
+ *      groups and its exclude removes them, per platform; groups are then
+ *      followed transitively through their own uses, skipping excluded ones;
+ *   3. the rules of every profile on the chain and every group reached, each
+ *      with its platforms (platform clauses and blocks) and provenance;
+ *   4. the settings, per platform, from the nearest profile that makes them;
+ *   5. sorting, so nothing depends on statement or file order;
+ *   6. overrides that lift nothing are errors, allows wholly inside a deny
+ *      are warnings.
+ * Provenance never depends on statement order either: where a group is
+ * reachable several ways, the way recorded is the first in a fixed order
+ * (profiles from the root down, group names sorted).
+ */
+#include "ir/ir.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ctx.h"
+#include "common/diag.h"
+#include "common/misspell.h"
+#include "common/source.h"
+#include "frontend/ast.h"
+#include "frontend/load.h"
+#include "frontend/names.h"
+#include "ir/vars.h"
+
+enum { MAX_CHAIN = 16, MAX_SET_DEPTH = 16 };
+
+/**
+ * struct group_state - one group of the library during resolution
+ * @item: its definition
+ * @clause: platforms of its platform clause
+ * @used: platforms on which a profile of the chain uses it directly
+ * @excluded: platforms on which the chain excludes it
+ * @reached: platforms on which it ends up in the policy
+ * @would_reach: where it would end up if nothing were excluded
+ * @via: the chain of links that first reached it (the group first)
+ * @via_len: entries in @via
+ * @visiting: on the current use path (cycle detection)
+ * @required: its 'required;' statement, or NULL
+ */
+struct group_state {
+	const struct ast_item *item;
+	unsigned clause;
+	unsigned used;
+	unsigned excluded;
+	unsigned reached;
+	unsigned would_reach;
+	struct ir_link *via;
+	size_t via_len;
+	bool visiting;
+	const struct ast_stmt *required;
+};
+
+struct resolver {
+	struct polc_ctx *ctx;
+	const struct load_unit *unit;
+	const struct ir_options *opts;
+	struct var_env vars;
+	struct ir_policy *p;
+	const struct ast_item *chain[MAX_CHAIN + 1];
+	size_t chain_len;
+	struct group_state *groups;
+	size_t ngroups;
+	bool failed;
+	/* Growable rule arrays (ir_policy holds const views of them). */
+	struct ir_path_rule *paths;
+	size_t npaths, cpaths;
+	struct ir_net_rule *net;
+	size_t nnet, cnet;
+	struct ir_sys_rule *sys;
+	size_t nsys, csys;
+	struct ir_env_rule *env;
+	size_t nenv, cenv;
+	struct ir_expect *expects;
+	size_t nexpects, cexpects;
+};
+
+__attribute__((format(printf, 3, 4))) static struct diag *
+error(struct resolver *r, struct polc_loc loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->failed = true;
+	return diag_at(r->ctx, DIAG_ERROR, loc, "%s", msg);
+}
+
+static unsigned platform_mask(const struct ptrvec *names)
+{
+	unsigned mask = 0;
+
+	for (size_t i = 0; i < names->len; i++) {
+		const struct ast_word *w = names->items[i];
+
+		if (strcmp(w->text, "linux") == 0)
+			mask |= IR_LINUX;
+		else if (strcmp(w->text, "macos") == 0)
+			mask |= IR_MACOS;
+	}
+	return mask ? mask : IR_ALL_PLATFORMS;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static const struct ast_item *find_item(const struct load_unit *unit,
+					enum ast_item_kind kind,
+					const char *name)
+{
+	return load_find(unit, kind, name);
+}
+
+/* "did you mean" among the names of @kind. */
+static const char *suggest(const struct load_unit *unit,
+			   enum ast_item_kind kind, const char *name)
+{
+	struct misspell m;
+
+	misspell_init(&m, name);
+	for (size_t i = 0; i < unit->files.len; i++) {
+		const struct ast_file *f = unit->files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++) {
+			const struct ast_item *it = f->items.items[j];
+
+			if (it->kind == kind)
+				misspell_offer(&m, it->name->text);
+		}
+	}
+	return misspell_result(&m);
+}
+
+static void report_undefined(struct resolver *r, const struct ast_word *w,
+			     enum ast_item_kind kind)
+{
+	const char *what = kind == AST_ITEM_PROFILE ? "profile"
+			   : kind == AST_ITEM_GROUP ? "group"
+						    : "syscall set";
+	const char *other_kind = NULL;
+	const char *s = suggest(r->unit, kind, w->text);
+
+	if (kind == AST_ITEM_PROFILE &&
+	    find_item(r->unit, AST_ITEM_GROUP, w->text))
+		other_kind = "a group";
+	else if (kind == AST_ITEM_GROUP &&
+		 find_item(r->unit, AST_ITEM_PROFILE, w->text))
+		other_kind = "a profile";
+	if (other_kind)
+		error(r, w->loc, "'%s' is %s, not a %s", w->text, other_kind,
+		      what);
+	else if (s)
+		error(r, w->loc, "undefined %s '%s'; did you mean '%s'?", what,
+		      w->text, s);
+	else
+		error(r, w->loc, "undefined %s '%s'", what, w->text);
+}
+
+/* ---- 1. the extends chain ------------------------------------------------ */
+
+static bool build_chain(struct resolver *r, const struct ast_item *profile)
+{
+	r->chain[0] = profile;
+	r->chain_len = 1;
+	for (const struct ast_item *cur = profile; cur->parent;) {
+		const struct ast_item *parent =
+			find_item(r->unit, AST_ITEM_PROFILE, cur->parent->text);
+
+		if (!parent) {
+			report_undefined(r, cur->parent, AST_ITEM_PROFILE);
+			return false;
+		}
+		for (size_t i = 0; i < r->chain_len; i++) {
+			if (r->chain[i] != parent)
+				continue;
+			struct diag *d = error(r, cur->parent->loc,
+					       "extends cycle: profile '%s' "
+					       "extends itself",
+					       parent->name->text);
+			for (size_t j = i; j < r->chain_len; j++)
+				diag_note(r->ctx, d, r->chain[j]->parent->loc,
+					  "'%s' extends '%s' here",
+					  r->chain[j]->name->text,
+					  r->chain[j]->parent->text);
+			return false;
+		}
+		if (r->chain_len == MAX_CHAIN) {
+			error(r, cur->parent->loc,
+			      "extends chains are limited to %d profiles",
+			      MAX_CHAIN);
+			return false;
+		}
+		r->chain[r->chain_len++] = parent;
+		cur = parent;
+	}
+	return true;
+}
+
+/* ---- 2. groups -------------------------------------------------------------
+ */
+
+static struct group_state *group_named(struct resolver *r, const char *name)
+{
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (strcmp(r->groups[i].item->name->text, name) == 0)
+			return &r->groups[i];
+	return NULL;
+}
+
+static const struct ast_stmt *find_required(const struct ast_item *group)
+{
+	for (size_t i = 0; i < group->body.len; i++) {
+		const struct ast_stmt *s = group->body.items[i];
+
+		if (s->kind == AST_REQUIRED)
+			return s;
+	}
+	return NULL;
+}
+
+static void collect_groups(struct resolver *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->unit->files.len; i++) {
+		const struct ast_file *f = r->unit->files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++)
+			n += ((const struct ast_item *)f->items.items[j])
+				     ->kind == AST_ITEM_GROUP;
+	}
+	r->groups = arena_alloc(&r->ctx->arena, (n + 1) * sizeof(*r->groups));
+	if (!r->groups)
+		return;
+	for (size_t i = 0; i < r->unit->files.len; i++) {
+		const struct ast_file *f = r->unit->files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++) {
+			const struct ast_item *it = f->items.items[j];
+
+			if (it->kind != AST_ITEM_GROUP)
+				continue;
+			struct group_state *g = &r->groups[r->ngroups++];
+			g->item = it;
+			g->clause = platform_mask(&it->platforms);
+			g->required = find_required(it);
+		}
+	}
+}
+
+/* A use or exclude of @name on @mask, written at @w. */
+struct group_ref {
+	const struct ast_word *w;
+	unsigned mask;
+	bool exclude;
+};
+
+static void refs_of(struct resolver *r, const struct ptrvec *body,
+		    unsigned mask, struct ptrvec *out)
+{
+	for (size_t i = 0; i < body->len; i++) {
+		const struct ast_stmt *s = body->items[i];
+
+		if (s->kind == AST_PLATFORM) {
+			refs_of(r, &s->u.platform.body,
+				mask & platform_mask(&s->u.platform.names),
+				out);
+			continue;
+		}
+		if (s->kind != AST_USE && s->kind != AST_EXCLUDE)
+			continue;
+		for (size_t j = 0; j < s->u.names.len; j++) {
+			struct group_ref *ref =
+				arena_alloc(&r->ctx->arena, sizeof(*ref));
+			ref->w = s->u.names.items[j];
+			ref->mask = mask;
+			ref->exclude = s->kind == AST_EXCLUDE;
+			ptrvec_push(&r->ctx->arena, out, ref);
+		}
+	}
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct group_ref *x = *(const struct group_ref *const *)a;
+	const struct group_ref *y = *(const struct group_ref *const *)b;
+	int c = strcmp(x->w->text, y->w->text);
+
+	return c ? c : (int)x->exclude - (int)y->exclude;
+}
+
+/* The refs of @body, sorted by name so that order never matters. */
+static struct ptrvec sorted_refs(struct resolver *r, const struct ptrvec *body,
+				 unsigned mask)
+{
+	struct ptrvec refs = { 0 };
+
+	refs_of(r, body, mask, &refs);
+	if (refs.len)
+		qsort(refs.items, refs.len, sizeof(void *), ref_cmp);
+	return refs;
+}
+
+/* Apply the uses and excludes of chain entry @level (0: the profile). */
+static void apply_profile_refs(struct resolver *r, size_t level)
+{
+	const struct ast_item *prof = r->chain[level];
+	struct ptrvec refs = sorted_refs(r, &prof->body, IR_ALL_PLATFORMS);
+
+	for (size_t i = 0; i < refs.len; i++) {
+		const struct group_ref *ref = refs.items[i];
+		struct group_state *g = group_named(r, ref->w->text);
+
+		if (!g) {
+			report_undefined(r, ref->w, AST_ITEM_GROUP);
+			continue;
+		}
+		if (!ref->exclude) {
+			g->used |= ref->mask;
+			g->excluded &= ~ref->mask;
+			continue;
+		}
+		/* Uses of the same group sort just before its excludes. */
+		const struct group_ref *use = NULL;
+		for (size_t j = i; j-- > 0 && !use;) {
+			const struct group_ref *prev = refs.items[j];
+
+			if (strcmp(prev->w->text, ref->w->text) != 0)
+				break;
+			if (!prev->exclude && (prev->mask & ref->mask))
+				use = prev;
+		}
+		if (use) {
+			struct diag *d = error(r, ref->w->loc,
+					       "profile '%s' both uses and "
+					       "excludes group '%s'",
+					       prof->name->text, ref->w->text);
+			diag_note(r->ctx, d, use->w->loc, "used here");
+			continue;
+		}
+		if (g->required) {
+			struct diag *d = error(r, ref->w->loc,
+					       "group '%s' is required and "
+					       "cannot be excluded",
+					       ref->w->text);
+			diag_note(r->ctx, d, g->required->loc,
+				  "'%s' is required here", ref->w->text);
+			continue;
+		}
+		g->excluded |= ref->mask;
+	}
+}
+
+/*
+ * Reach @g on @mask and follow its uses.  With @dry, exclusions are
+ * ignored and only g->would_reach is recorded: what the profile would get
+ * without its excludes, to warn about needless ones.
+ */
+static void visit_group(struct resolver *r, struct group_state *g,
+			unsigned mask, const struct ir_link *via,
+			size_t via_len, const struct ast_word *at, bool dry);
+
+static void visit_uses(struct resolver *r, struct group_state *g, unsigned mask,
+		       bool dry)
+{
+	struct ptrvec refs = sorted_refs(r, &g->item->body, mask);
+
+	for (size_t i = 0; i < refs.len; i++) {
+		const struct group_ref *ref = refs.items[i];
+		struct group_state *h = group_named(r, ref->w->text);
+
+		if (ref->exclude)
+			continue; /* the checker reported it */
+		if (!h) {
+			if (!dry)
+				report_undefined(r, ref->w, AST_ITEM_GROUP);
+			continue;
+		}
+		visit_group(r, h, ref->mask, g->via, g->via_len, ref->w, dry);
+	}
+}
+
+static void visit_group(struct resolver *r, struct group_state *g,
+			unsigned mask, const struct ir_link *via,
+			size_t via_len, const struct ast_word *at, bool dry)
+{
+	unsigned *reached = dry ? &g->would_reach : &g->reached;
+	unsigned m = mask & g->clause & (dry ? IR_ALL_PLATFORMS : ~g->excluded);
+
+	if (g->visiting) {
+		if (!dry)
+			error(r, at->loc,
+			      "group '%s' uses itself (a use cycle)",
+			      g->item->name->text);
+		return;
+	}
+	if (!(m & ~*reached))
+		return;
+	if (!dry && !g->via) {
+		g->via = arena_alloc(&r->ctx->arena,
+				     (via_len + 1) * sizeof(*g->via));
+		g->via[0] = (struct ir_link){ true, g->item->name->text };
+		memcpy(g->via + 1, via, via_len * sizeof(*via));
+		g->via_len = via_len + 1;
+	}
+	*reached |= m;
+	g->visiting = true;
+	visit_uses(r, g, m, dry);
+	g->visiting = false;
+}
+
+/* The profile part of a provenance chain: chain[level] down to chain[0]. */
+static struct ir_link *profile_links(struct resolver *r, size_t level,
+				     size_t *len)
+{
+	struct ir_link *links =
+		arena_alloc(&r->ctx->arena, (level + 1) * sizeof(*links));
+
+	for (size_t i = 0; i <= level; i++)
+		links[i] = (struct ir_link){ false,
+					     r->chain[level - i]->name->text };
+	*len = level + 1;
+	return links;
+}
+
+/* Reach groups from the profile that uses them nearest the root. */
+static void reach_groups(struct resolver *r, bool dry)
+{
+	for (size_t level = r->chain_len; level-- > 0;) {
+		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
+						 IR_ALL_PLATFORMS);
+		size_t plen;
+		struct ir_link *plinks = profile_links(r, level, &plen);
+
+		for (size_t i = 0; i < refs.len; i++) {
+			const struct group_ref *ref = refs.items[i];
+			struct group_state *g = group_named(r, ref->w->text);
+
+			if (g && !ref->exclude)
+				visit_group(r, g, ref->mask, plinks, plen,
+					    ref->w, dry);
+		}
+	}
+}
+
+static void resolve_groups(struct resolver *r)
+{
+	collect_groups(r);
+	for (size_t level = r->chain_len; level-- > 0;)
+		apply_profile_refs(r, level);
+	reach_groups(r, true);
+	reach_groups(r, false);
+	/* Excluding what the profile would not get anyway is a mistake. */
+	for (size_t level = 0; level < r->chain_len; level++) {
+		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
+						 IR_ALL_PLATFORMS);
+
+		for (size_t i = 0; i < refs.len; i++) {
+			const struct group_ref *ref = refs.items[i];
+			struct group_state *g = group_named(r, ref->w->text);
+
+			if (ref->exclude && g && !g->required &&
+			    !(g->would_reach & ref->mask))
+				diag_at(r->ctx, DIAG_WARNING, ref->w->loc,
+					"excluding group '%s', which profile "
+					"'%s' does not get anyway",
+					ref->w->text,
+					r->chain[level]->name->text);
+		}
+	}
+}
+
+/* ---- 3. rules
+ * ---------------------------------------------------------------- */
+
+/**
+ * struct source_body - a body whose statements become rules
+ * @links: provenance from the holder out to the resolved profile
+ * @level: the chain entry that contributes it (for settings)
+ * @is_profile: a profile's own body (settings count only there)
+ * @expects: its expects apply (not those of ancestor profiles: a profile's
+ *           assertions pin its own promises; guards for every profile that
+ *           gets them belong in groups)
+ */
+struct source_body {
+	const struct ptrvec *body;
+	struct var_scope scope;
+	const struct ir_link *links;
+	size_t links_len;
+	size_t level;
+	bool is_profile;
+	bool expects;
+};
+
+static struct ir_origin origin_of(const struct source_body *b,
+				  struct polc_loc loc)
+{
+	return (struct ir_origin){ loc, b->links, b->links_len };
+}
+
+/*
+ * Expand and normalise a path on each platform of @mask; calls @add once
+ * per distinct result with the platforms it holds for.
+ */
+struct expanded {
+	const char *path[2];
+	unsigned mask[2];
+	size_t n;
+};
+
+static bool expand_path(struct resolver *r, const struct source_body *b,
+			const struct ast_word *w, unsigned mask,
+			struct expanded *out)
+{
+	static const unsigned platforms[] = { IR_LINUX, IR_MACOS };
+	bool reported = false;
+
+	out->n = 0;
+	for (size_t i = 0; i < 2; i++) {
+		if (!(mask & platforms[i]))
+			continue;
+		const char *v;
+		if (r->opts->raw) {
+			v = w->text;
+		} else {
+			v = vars_expand(&r->vars, &b->scope, w, platforms[i],
+					!reported);
+			if (!v) {
+				r->failed = true;
+				reported = true;
+				continue;
+			}
+			if (v[0] != '/') {
+				if (!reported)
+					error(r, w->loc,
+					      "path '%s' is '%s' once "
+					      "expanded, "
+					      "which is not absolute",
+					      w->text, v);
+				reported = true;
+				continue;
+			}
+			v = vars_normalise(r->ctx, v);
+		}
+		if (out->n == 1 && strcmp(out->path[0], v) == 0) {
+			out->mask[0] |= platforms[i];
+			continue;
+		}
+		out->path[out->n] = v;
+		out->mask[out->n] = platforms[i];
+		out->n++;
+	}
+	return out->n > 0;
+}
+
+static void add_path_rule(struct resolver *r, const struct source_body *b,
+			  const struct ast_stmt *s, const struct ast_word *w,
+			  unsigned mask)
+{
+	struct expanded e;
+
+	if (!expand_path(r, b, w, mask, &e))
+		return;
+	for (size_t i = 0; i < e.n; i++) {
+		struct ir_path_rule *rule =
+			arena_array_push(&r->ctx->arena, (void **)&r->paths,
+					 &r->npaths, &r->cpaths, sizeof(*rule));
+
+		rule->verdict =
+			s->u.rule.verdict == AST_ALLOW ? IR_ALLOW : IR_DENY;
+		rule->override = s->override;
+		rule->file = s->u.rule.file;
+		rule->create = s->u.rule.create;
+		rule->modes = s->u.rule.access.present ? s->u.rule.access.modes
+						       : IR_ALL_ACCESS;
+		rule->rights = s->u.rule.access.rights;
+		rule->platforms = e.mask[i];
+		rule->path = e.path[i];
+		rule->raw = w->text;
+		rule->origin = origin_of(b, w->loc);
+	}
+}
+
+static void add_net_rule(struct resolver *r, const struct source_body *b,
+			 struct polc_loc loc, unsigned mask,
+			 const struct ir_net_rule *proto)
+{
+	struct ir_net_rule *rule =
+		arena_array_push(&r->ctx->arena, (void **)&r->net, &r->nnet,
+				 &r->cnet, sizeof(*rule));
+
+	*rule = *proto;
+	rule->platforms = mask;
+	rule->origin = origin_of(b, loc);
+}
+
+static void add_network(struct resolver *r, const struct source_body *b,
+			const struct ast_stmt *s, unsigned mask)
+{
+	const struct ast_network *n = &s->u.network;
+
+	switch (n->form) {
+	case AST_NET_MODE: break; /* a setting */
+	case AST_NET_WORD:
+		add_net_rule(r, b, s->loc, mask,
+			     &(struct ir_net_rule){ .kind = IR_NET_LOOPBACK });
+		break;
+	case AST_NET_PORTS:
+		for (size_t i = 0; i < n->ports.len; i++) {
+			const struct ast_port *port = n->ports.items[i];
+			unsigned long lo = strtoul(port->lo->text, NULL, 0);
+			unsigned long hi =
+				port->hi ? strtoul(port->hi->text, NULL, 0)
+					 : lo;
+
+			add_net_rule(
+				r, b, port->loc, mask,
+				&(struct ir_net_rule){
+					.kind = strcmp(n->op->text, "bind")
+							? IR_NET_CONNECT
+							: IR_NET_BIND,
+					.proto = strcmp(n->proto->text, "udp")
+							 ? 6
+							 : 17,
+					.lo = (uint16_t)lo,
+					.hi = (uint16_t)hi });
+		}
+		break;
+	case AST_NET_HOSTS:
+		for (size_t i = 0; i < n->hosts.len; i++) {
+			const struct ast_word *h = n->hosts.items[i];
+
+			add_net_rule(r, b, h->loc, mask,
+				     &(struct ir_net_rule){ .kind = IR_NET_HOST,
+							    .host = h->text });
+		}
+		break;
+	}
+}
+
+/* ---- syscalls
+ * ------------------------------------------------------------------ */
+
+static const struct {
+	const char *word;
+	enum ir_sys_action action;
+} sys_actions[] = {
+	{ "allow", IR_SYS_ALLOW },
+	{ "deny", IR_SYS_ERRNO },
+	{ "errno", IR_SYS_ERRNO },
+	{ "kill", IR_SYS_KILL },
+	{ "kill_thread", IR_SYS_KILL_THREAD },
+	{ "trap", IR_SYS_TRAP },
+	{ "log", IR_SYS_LOG },
+	{ "notify", IR_SYS_NOTIFY },
+};
+
+/* EPERM, for 'deny'. */
+enum { ERRNO_EPERM = 1 };
+
+static uint64_t cond_value(const struct ast_word *w)
+{
+	uint64_t v = 0;
+
+	if (w->text[0] >= '0' && w->text[0] <= '9')
+		return strtoull(w->text, NULL, 0);
+	names_lookup(&names_constant, w->text, &v);
+	return v;
+}
+
+/* Parse the action words of @s; returns the index of the first target. */
+static size_t parse_action(const struct ast_stmt *s, size_t first,
+			   enum ir_sys_action *action, unsigned *errno_value)
+{
+	const struct ptrvec *w = &s->u.syscall.words;
+	const char *word = ((const struct ast_word *)w->items[first])->text;
+	size_t next = first + 1;
+
+	*action = IR_SYS_ALLOW;
+	*errno_value = 0;
+	for (size_t i = 0; i < sizeof(sys_actions) / sizeof(*sys_actions); i++)
+		if (strcmp(sys_actions[i].word, word) == 0)
+			*action = sys_actions[i].action;
+	if (strcmp(word, "deny") == 0)
+		*errno_value = ERRNO_EPERM;
+	if (strcmp(word, "errno") == 0) {
+		const char *v = ((const struct ast_word *)w->items[next])->text;
+		int e = 0;
+
+		if (v[0] >= '0' && v[0] <= '9')
+			e = (int)strtoul(v, NULL, 0);
+		else
+			names_errno_lookup(v, &e);
+		*errno_value = (unsigned)e;
+		next++;
+	}
+	return next;
+}
+
+static void add_sys(struct resolver *r, const struct source_body *b,
+		    const struct ast_stmt *s, unsigned mask,
+		    const struct ast_word *name, const char *via_set,
+		    enum ir_sys_action action, unsigned errno_value,
+		    const struct ir_sys_cond *conds, size_t nconds)
+{
+	struct ir_sys_rule *rule =
+		arena_array_push(&r->ctx->arena, (void **)&r->sys, &r->nsys,
+				 &r->csys, sizeof(*rule));
+
+	rule->syscall = name->text;
+	rule->action = action;
+	rule->errno_value = errno_value;
+	rule->conds = conds;
+	rule->nconds = nconds;
+	rule->via_set = via_set;
+	rule->platforms = mask;
+	rule->origin = origin_of(b, s->loc);
+}
+
+/* Add a rule for each syscall of set @name, following nested sets. */
+static void add_set(struct resolver *r, const struct source_body *b,
+		    const struct ast_stmt *s, unsigned mask,
+		    const struct ast_word *name, const char *top,
+		    const struct ast_item **stack, size_t depth,
+		    enum ir_sys_action action, unsigned errno_value,
+		    const struct ir_sys_cond *conds, size_t nconds)
+{
+	const struct ast_item *set =
+		find_item(r->unit, AST_ITEM_SET, name->text);
+
+	if (!set) {
+		report_undefined(r, name, AST_ITEM_SET);
+		return;
+	}
+	for (size_t i = 0; i < depth; i++) {
+		if (stack[i] == set) {
+			error(r, name->loc, "syscall set '%s' contains itself",
+			      name->text);
+			return;
+		}
+	}
+	if (depth == MAX_SET_DEPTH) {
+		error(r, name->loc, "syscall sets nest more than %d deep",
+		      MAX_SET_DEPTH);
+		return;
+	}
+	stack[depth] = set;
+	for (size_t i = 0; i < set->members.len; i++) {
+		const struct ast_word *m = set->members.items[i];
+
+		if (m->text[0] == '@')
+			add_set(r, b, s, mask, m, top, stack, depth + 1, action,
+				errno_value, conds, nconds);
+		else
+			add_sys(r, b, s, mask, m, top, action, errno_value,
+				conds, nconds);
+	}
+}
+
+static void add_syscall(struct resolver *r, const struct source_body *b,
+			const struct ast_stmt *s, unsigned mask)
+{
+	const struct ptrvec *w = &s->u.syscall.words;
+	enum ir_sys_action action;
+	unsigned errno_value;
+
+	if (strcmp(((const struct ast_word *)w->items[0])->text, "default") ==
+	    0)
+		return; /* a setting */
+	size_t first = parse_action(s, 0, &action, &errno_value);
+	size_t nconds = s->u.syscall.conds.len;
+	struct ir_sys_cond *conds =
+		arena_alloc(&r->ctx->arena, (nconds + 1) * sizeof(*conds));
+
+	for (size_t i = 0; i < nconds; i++) {
+		const struct ast_cond *c = s->u.syscall.conds.items[i];
+		static const char *const ops[] = { "==", "!=", "<",
+						   "<=", ">",  ">=" };
+
+		conds[i].arg = (unsigned)(c->arg->text[3] - '0');
+		for (unsigned k = 0; k < 6; k++)
+			if (strcmp(ops[k], c->op) == 0)
+				conds[i].op = (enum ir_cmp)k;
+		conds[i].mask = c->mask ? cond_value(c->mask) : UINT64_MAX;
+		conds[i].value = cond_value(c->value);
+	}
+	for (size_t i = first; i < w->len; i++) {
+		const struct ast_word *t = w->items[i];
+		const struct ast_item *stack[MAX_SET_DEPTH + 1];
+
+		if (t->text[0] == '@')
+			add_set(r, b, s, mask, t, t->text, stack, 0, action,
+				errno_value, conds, nconds);
+		else
+			add_sys(r, b, s, mask, t, NULL, action, errno_value,
+				conds, nconds);
+	}
+}
+
+static void add_env(struct resolver *r, const struct source_body *b,
+		    const struct ast_stmt *s, unsigned mask)
+{
+	if (!s->u.env.action) {
+		struct ir_env_rule *rule =
+			arena_array_push(&r->ctx->arena, (void **)&r->env,
+					 &r->nenv, &r->cenv, sizeof(*rule));
+
+		rule->kind = IR_ENV_SET;
+		rule->pattern = s->u.env.name->text;
+		rule->value = s->u.env.value->text;
+		rule->platforms = mask;
+		rule->origin = origin_of(b, s->loc);
+		return;
+	}
+	for (size_t i = 0; i < s->u.env.patterns.len; i++) {
+		const struct ast_word *w = s->u.env.patterns.items[i];
+		struct ir_env_rule *rule =
+			arena_array_push(&r->ctx->arena, (void **)&r->env,
+					 &r->nenv, &r->cenv, sizeof(*rule));
+
+		rule->kind = strcmp(s->u.env.action->text, "pass")
+				     ? IR_ENV_DROP
+				     : IR_ENV_PASS;
+		rule->override = s->override;
+		rule->pattern = w->text;
+		rule->platforms = mask;
+		rule->origin = origin_of(b, w->loc);
+	}
+}
+
+static void add_expect(struct resolver *r, const struct source_body *b,
+		       const struct ast_stmt *s, unsigned mask)
+{
+	const struct ptrvec *subj = &s->u.expect.subjects;
+	struct ir_expect *x =
+		arena_array_push(&r->ctx->arena, (void **)&r->expects,
+				 &r->nexpects, &r->cexpects, sizeof(*x));
+
+	x->stmt = s;
+	x->platforms = mask;
+	x->origin = origin_of(b, s->loc);
+	x->subjects = arena_alloc(&r->ctx->arena,
+				  (subj->len + 1) * sizeof(*x->subjects));
+	if (!x->subjects)
+		return;
+	for (size_t i = 0; i < subj->len; i++) {
+		const struct ast_word *w = subj->items[i];
+		struct expanded e;
+
+		if (s->u.expect.form != AST_EXPECT_PATH) {
+			x->subjects[x->nsubjects++] = w->text;
+			continue;
+		}
+		/* Expects are checked per platform; one expansion each. */
+		if (!expand_path(r, b, w, mask, &e))
+			continue;
+		if (e.n > 1 || e.mask[0] != mask) {
+			error(r, w->loc,
+			      "'%s' expands differently per platform; write "
+			      "one expect per platform block",
+			      w->text);
+			continue;
+		}
+		x->subjects[x->nsubjects++] = e.path[0];
+	}
+}
+
+/* ---- 4. settings
+ * ---------------------------------------------------------------- */
+
+static void set_setting(struct resolver *r, const struct source_body *b,
+			const struct ast_stmt *s, unsigned mask)
+{
+	for (unsigned pi = 0; pi < 2; pi++) {
+		struct ir_settings *st = &r->p->settings[pi];
+		struct ir_setting from = { true, origin_of(b, s->loc) };
+
+		if (!(mask & (1u << pi)))
+			continue;
+		switch (s->kind) {
+		case AST_WORKDIR:
+			st->workdir =
+				s->u.workdir.none ? 0 : s->u.workdir.modes;
+			st->workdir_from = from;
+			break;
+		case AST_NETWORK:
+			st->network_allow = s->u.network.mode == AST_ALLOW;
+			st->network_from = from;
+			break;
+		case AST_SYSCALL:
+			parse_action(s, 1, &st->sys_default,
+				     &st->sys_default_errno);
+			st->sys_default_from = from;
+			break;
+		case AST_IPC:
+			for (size_t i = 0; i < s->u.ipc.kinds.len; i++) {
+				const struct ast_word *k =
+					s->u.ipc.kinds.items[i];
+				bool allow = s->u.ipc.verdict == AST_ALLOW;
+
+				from.origin.loc = k->loc;
+				if (strcmp(k->text, "signal") == 0) {
+					st->ipc_signal = allow;
+					st->ipc_signal_from = from;
+				} else {
+					st->ipc_abstract_unix = allow;
+					st->ipc_abstract_unix_from = from;
+				}
+			}
+			break;
+		default: break;
+		}
+	}
+}
+
+static bool is_setting(const struct ast_stmt *s)
+{
+	return s->kind == AST_WORKDIR || s->kind == AST_IPC ||
+	       (s->kind == AST_NETWORK && s->u.network.form == AST_NET_MODE) ||
+	       (s->kind == AST_SYSCALL &&
+		strcmp(((const struct ast_word *)s->u.syscall.words.items[0])
+			       ->text,
+		       "default") == 0);
+}
+
+static void add_body(struct resolver *r, const struct source_body *b,
+		     const struct ptrvec *stmts, unsigned mask)
+{
+	for (size_t i = 0; i < stmts->len; i++) {
+		const struct ast_stmt *s = stmts->items[i];
+
+		if (is_setting(s)) {
+			if (b->is_profile)
+				set_setting(r, b, s, mask);
+			continue;
+		}
+		switch (s->kind) {
+		case AST_RULE:
+			for (size_t j = 0; j < s->u.rule.paths.len; j++)
+				add_path_rule(r, b, s, s->u.rule.paths.items[j],
+					      mask);
+			break;
+		case AST_PLATFORM:
+			add_body(r, b, &s->u.platform.body,
+				 mask & platform_mask(&s->u.platform.names));
+			break;
+		case AST_NETWORK: add_network(r, b, s, mask); break;
+		case AST_SYSCALL: add_syscall(r, b, s, mask); break;
+		case AST_ENV: add_env(r, b, s, mask); break;
+		case AST_EXPECT:
+			if (b->expects)
+				add_expect(r, b, s, mask);
+			break;
+		default: break; /* description, use, let, …: not rules */
+		}
+	}
+}
+
+/* The workdir setting becomes an allow on $WORKDIR, per platform. */
+static void add_workdir_rules(struct resolver *r)
+{
+	for (unsigned pi = 0; pi < 2; pi++) {
+		const struct ir_settings *st = &r->p->settings[pi];
+		const char *wd = r->opts->builtins[IR_VAR_WORKDIR];
+
+		if (!st->workdir)
+			continue;
+		if (!wd && !r->opts->raw) {
+			error(r, st->workdir_from.origin.loc,
+			      "'workdir' needs a value for $WORKDIR (give it "
+			      "with --workdir DIR)");
+			return;
+		}
+		struct ir_path_rule *rule =
+			arena_array_push(&r->ctx->arena, (void **)&r->paths,
+					 &r->npaths, &r->cpaths, sizeof(*rule));
+		rule->verdict = IR_ALLOW;
+		rule->workdir = true;
+		rule->modes = st->workdir;
+		rule->platforms = 1u << pi;
+		rule->path =
+			r->opts->raw ? "$WORKDIR" : vars_normalise(r->ctx, wd);
+		rule->raw = "$WORKDIR";
+		rule->origin = st->workdir_from.origin;
+		/* One rule when both platforms agree. */
+		if (pi == 1 && r->npaths >= 2) {
+			struct ir_path_rule *prev = &r->paths[r->npaths - 2];
+			if (prev->workdir && prev->modes == rule->modes &&
+			    prev->origin.loc.start == rule->origin.loc.start &&
+			    prev->origin.loc.file == rule->origin.loc.file) {
+				prev->platforms |= rule->platforms;
+				r->npaths--;
+			}
+		}
+	}
+}
+
+static void collect_rules(struct resolver *r)
+{
+	/* Profiles from the root down: a nearer setting overwrites. */
+	for (size_t level = r->chain_len; level-- > 0;) {
+		struct source_body b = { .body = &r->chain[level]->body,
+					 .level = level,
+					 .is_profile = true,
+					 .expects = level == 0 };
+
+		b.scope.body = b.body;
+		b.links = profile_links(r, level, &b.links_len);
+		add_body(r, &b, b.body, IR_ALL_PLATFORMS);
+	}
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct group_state *g = &r->groups[i];
+		struct source_body b = { .body = &g->item->body,
+					 .expects = true };
+
+		if (!g->reached)
+			continue;
+		b.scope.body = b.body;
+		b.links = g->via;
+		b.links_len = g->via_len;
+		add_body(r, &b, b.body, g->reached);
+	}
+	add_workdir_rules(r);
+}
+
+/* ---- 5. sorting
+ * ------------------------------------------------------------------ */
+
+/* Provenance order: source name, then offset; never load order. */
+static int origin_cmp(struct polc_ctx *ctx, const struct ir_origin *a,
+		      const struct ir_origin *b)
+{
+	const struct source *sa = source_get(ctx, a->loc.file);
+	const struct source *sb = source_get(ctx, b->loc.file);
+	int c = strcmp(sa ? sa->name : "", sb ? sb->name : "");
+
+	if (c)
+		return c;
+	if (a->loc.start != b->loc.start)
+		return a->loc.start < b->loc.start ? -1 : 1;
+	/* The same statement reached twice: by its chain. */
+	for (size_t i = 0; i < a->chain_len && i < b->chain_len; i++) {
+		c = strcmp(a->chain[i].name, b->chain[i].name);
+		if (c)
+			return c;
+	}
+	return (a->chain_len > b->chain_len) - (a->chain_len < b->chain_len);
+}
+
+#define CMP(x, y)                                  \
+	do {                                       \
+		if ((x) != (y))                    \
+			return (x) < (y) ? -1 : 1; \
+	} while (0)
+
+static int path_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_path_rule *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	if (c)
+		return c;
+	CMP(a->verdict, b->verdict);
+	CMP(a->override, b->override);
+	CMP(a->file, b->file);
+	CMP(a->modes, b->modes);
+	CMP(a->platforms, b->platforms);
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int net_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_net_rule *a = pa, *b = pb;
+
+	CMP(a->kind, b->kind);
+	CMP(a->proto, b->proto);
+	CMP(a->lo, b->lo);
+	CMP(a->hi, b->hi);
+	int c = strcmp(a->host ? a->host : "", b->host ? b->host : "");
+	if (c)
+		return c;
+	CMP(a->platforms, b->platforms);
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int sys_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_sys_rule *a = pa, *b = pb;
+	int c = strcmp(a->syscall, b->syscall);
+
+	if (c)
+		return c;
+	CMP(a->action, b->action);
+	CMP(a->errno_value, b->errno_value);
+	CMP(a->nconds, b->nconds);
+	for (size_t i = 0; i < a->nconds; i++) {
+		CMP(a->conds[i].arg, b->conds[i].arg);
+		CMP(a->conds[i].op, b->conds[i].op);
+		CMP(a->conds[i].mask, b->conds[i].mask);
+		CMP(a->conds[i].value, b->conds[i].value);
+	}
+	CMP(a->platforms, b->platforms);
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int env_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_env_rule *a = pa, *b = pb;
+	int c = strcmp(a->pattern, b->pattern);
+
+	if (c)
+		return c;
+	CMP(a->kind, b->kind);
+	CMP(a->override, b->override);
+	c = strcmp(a->value ? a->value : "", b->value ? b->value : "");
+	if (c)
+		return c;
+	CMP(a->platforms, b->platforms);
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int expect_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_expect *a = pa, *b = pb;
+
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void finish_policy(struct resolver *r)
+{
+	struct ir_policy *p = r->p;
+	size_t ng = 0;
+
+	qsort_r(r->paths, r->npaths, sizeof(*r->paths), path_cmp, r->ctx);
+	qsort_r(r->net, r->nnet, sizeof(*r->net), net_cmp, r->ctx);
+	qsort_r(r->sys, r->nsys, sizeof(*r->sys), sys_cmp, r->ctx);
+	qsort_r(r->env, r->nenv, sizeof(*r->env), env_cmp, r->ctx);
+	qsort_r(r->expects, r->nexpects, sizeof(*r->expects), expect_cmp,
+		r->ctx);
+	p->paths = r->paths;
+	p->npaths = r->npaths;
+	p->net = r->net;
+	p->nnet = r->nnet;
+	p->sys = r->sys;
+	p->nsys = r->nsys;
+	p->env = r->env;
+	p->nenv = r->nenv;
+	p->expects = r->expects;
+	p->nexpects = r->nexpects;
+
+	const char **names =
+		arena_alloc(&r->ctx->arena, (r->ngroups + 1) * sizeof(*names));
+	unsigned *masks =
+		arena_alloc(&r->ctx->arena, (r->ngroups + 1) * sizeof(*masks));
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (r->groups[i].reached)
+			names[ng++] = r->groups[i].item->name->text;
+	qsort(names, ng, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < ng; i++)
+		masks[i] = group_named(r, names[i])->reached;
+	p->groups = names;
+	p->group_platforms = masks;
+	p->ngroups = ng;
+
+	const char **chain =
+		arena_alloc(&r->ctx->arena, r->chain_len * sizeof(*chain));
+	for (size_t i = 0; i < r->chain_len; i++)
+		chain[i] = r->chain[i]->name->text;
+	p->chain = chain;
+	p->chain_len = r->chain_len;
+}
+
+/* ---- 6. overrides and dead rules
+ * ----------------------------------------------- */
+
+static bool overlaps(const struct ir_path_rule *a, const struct ir_path_rule *b)
+{
+	return (a->platforms & b->platforms) && (a->modes & b->modes) &&
+	       (ir_path_covers(a->path, a->file, b->path) ||
+		ir_path_covers(b->path, b->file, a->path));
+}
+
+static void check_overrides(struct resolver *r)
+{
+	const struct ir_policy *p = r->p;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		const struct ir_path_rule *o = &p->paths[i];
+		bool lifts = false;
+
+		if (!o->override)
+			continue;
+		for (size_t j = 0; j < p->npaths && !lifts; j++)
+			lifts = p->paths[j].verdict == IR_DENY &&
+				overlaps(o, &p->paths[j]);
+		if (!lifts) {
+			struct diag *d = error(r, o->origin.loc,
+					       "override of '%s' lifts no deny",
+					       o->path);
+			diag_note(r->ctx, d, o->origin.loc,
+				  "no deny in profile '%s' covers this path "
+				  "for this access; write 'allow' instead",
+				  p->profile);
+		}
+	}
+}
+
+/* Whether every path and mode @a covers on its platforms is denied by @d. */
+static bool wholly_inside(const struct ir_path_rule *a,
+			  const struct ir_path_rule *d)
+{
+	if ((a->platforms & d->platforms) != a->platforms ||
+	    (a->modes & d->modes) != a->modes)
+		return false;
+	if (d->file)
+		return a->file && strcmp(a->path, d->path) == 0;
+	return ir_path_covers(d->path, false, a->path);
+}
+
+static void check_dead_rules(struct resolver *r)
+{
+	const struct ir_policy *p = r->p;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		const struct ir_path_rule *a = &p->paths[i];
+		const struct ir_path_rule *dead_by = NULL;
+
+		if (a->verdict != IR_ALLOW || a->override || a->workdir ||
+		    a->rights)
+			continue;
+		for (size_t j = 0; j < p->npaths && !dead_by; j++)
+			if (p->paths[j].verdict == IR_DENY &&
+			    wholly_inside(a, &p->paths[j]))
+				dead_by = &p->paths[j];
+		for (size_t j = 0; j < p->npaths && dead_by; j++)
+			if (p->paths[j].override && overlaps(a, &p->paths[j]))
+				dead_by = NULL;
+		if (!dead_by)
+			continue;
+		struct diag *d = diag_at(r->ctx, DIAG_WARNING, a->origin.loc,
+					 "dead rule: '%s' lies wholly inside "
+					 "a deny (in profile '%s')",
+					 a->path, p->profile);
+		diag_note(r->ctx, d, dead_by->origin.loc, "denied here, by %s",
+			  ir_origin_chain(r->ctx, &dead_by->origin));
+	}
+}
+
+/* ---- entry point
+ * -------------------------------------------------------------- */
+
+static const char *description_of(const struct ast_item *it)
+{
+	for (size_t i = 0; i < it->body.len; i++) {
+		const struct ast_stmt *s = it->body.items[i];
+
+		if (s->kind == AST_DESCRIPTION)
+			return s->u.text->text;
+	}
+	return "";
+}
+
+const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
+				   const struct load_unit *unit,
+				   const char *name,
+				   const struct ir_options *opts)
+{
+	struct resolver r = { .ctx = ctx, .unit = unit, .opts = opts };
+	const struct ast_item *profile =
+		find_item(unit, AST_ITEM_PROFILE, name);
+
+	if (!profile) {
+		const char *s = suggest(unit, AST_ITEM_PROFILE, name);
+
+		if (s)
+			diag_subject(ctx, DIAG_ERROR, name,
+				     "no profile named '%s'; did you mean "
+				     "'%s'?",
+				     name, s);
+		else
+			diag_subject(ctx, DIAG_ERROR, name,
+				     "no profile named '%s'", name);
+		return NULL;
+	}
+	r.p = arena_alloc(&ctx->arena, sizeof(*r.p));
+	r.p->profile = profile->name->text;
+	r.p->description = description_of(profile);
+	r.p->item = profile;
+	for (unsigned pi = 0; pi < 2; pi++)
+		r.p->settings[pi].sys_default = IR_SYS_ALLOW;
+	vars_env_init(&r.vars, ctx, unit, opts);
+	if (!build_chain(&r, profile))
+		return NULL;
+	resolve_groups(&r);
+	if (r.failed)
+		return NULL;
+	collect_rules(&r);
+	finish_policy(&r);
+	if (!r.failed && !opts->raw) {
+		check_overrides(&r);
+		check_dead_rules(&r);
+	}
+	if (r.failed || arena_failed(&ctx->arena))
+		return NULL;
+	return r.p;
+}

@@ -1,0 +1,364 @@
+/*
+ * vars.c - variable expansion and path normalisation (see vars.h).
+ */
+#include "ir/vars.h"
+
+#include <string.h>
+
+#include "common/ctx.h"
+#include "common/diag.h"
+#include "common/misspell.h"
+#include "frontend/load.h"
+#include "frontend/names.h"
+
+enum { VARS_MAX_DEPTH = 16 };
+
+/* The built-ins, in enum ir_builtin order. */
+static const char *const builtin_names[IR_VAR_COUNT] = {
+	"HOME",
+	"TMPDIR",
+	"UID",
+	"USER",
+	"WORKDIR",
+	"XDG_CONFIG_HOME",
+	"XDG_CACHE_HOME",
+	"XDG_DATA_HOME",
+	"XDG_STATE_HOME",
+	"XDG_RUNTIME_DIR",
+};
+
+int ir_builtin_index(const char *name)
+{
+	for (int i = 0; i < IR_VAR_COUNT; i++)
+		if (strcmp(builtin_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/**
+ * struct definition - what a name refers to
+ * @name: the let's name word (NULL for a built-in)
+ * @value: the let's value (NULL for a built-in)
+ * @scope: where the value is expanded
+ * @builtin: the built-in's value
+ */
+struct definition {
+	const struct ast_word *name;
+	const struct ast_word *value;
+	struct var_scope scope;
+	const char *builtin;
+	int builtin_index;
+};
+
+/* One expansion in progress, for cycle detection. */
+struct frame {
+	const struct ast_word *name;
+};
+
+struct expansion {
+	struct var_env *env;
+	unsigned platform;
+	bool report;
+	struct frame stack[VARS_MAX_DEPTH + 1];
+	size_t depth;
+	bool failed;
+};
+
+void vars_env_init(struct var_env *env, struct polc_ctx *ctx,
+		   const struct load_unit *unit, const struct ir_options *opts)
+{
+	env->ctx = ctx;
+	env->opts = opts;
+	env->globals = (struct ptrvec){ 0 };
+	for (size_t i = 0; i < unit->files.len; i++) {
+		const struct ast_file *f = unit->files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++) {
+			struct ast_item *it = f->items.items[j];
+
+			if (it->kind == AST_ITEM_LET)
+				ptrvec_push(&ctx->arena, &env->globals, it);
+		}
+	}
+}
+
+static bool block_applies(const struct ast_stmt *block, unsigned platform)
+{
+	for (size_t i = 0; i < block->u.platform.names.len; i++) {
+		const struct ast_word *w = block->u.platform.names.items[i];
+
+		if ((strcmp(w->text, "linux") == 0 && platform == IR_LINUX) ||
+		    (strcmp(w->text, "macos") == 0 && platform == IR_MACOS))
+			return true;
+	}
+	return false;
+}
+
+/* A let named @name in @body (or its blocks that apply), or NULL. */
+static const struct ast_stmt *body_let(const struct ptrvec *body,
+				       const char *name, unsigned platform)
+{
+	for (size_t i = 0; body && i < body->len; i++) {
+		const struct ast_stmt *s = body->items[i];
+
+		if (s->kind == AST_LET &&
+		    strcmp(s->u.let.name->text, name) == 0)
+			return s;
+		if (s->kind == AST_PLATFORM && block_applies(s, platform)) {
+			const struct ast_stmt *in =
+				body_let(&s->u.platform.body, name, platform);
+			if (in)
+				return in;
+		}
+	}
+	return NULL;
+}
+
+static bool lookup(struct expansion *x, const struct var_scope *scope,
+		   const char *name, struct definition *def)
+{
+	const struct ast_stmt *s = body_let(scope->body, name, x->platform);
+
+	*def = (struct definition){ .builtin_index = -1 };
+	if (s) {
+		def->name = s->u.let.name;
+		def->value = s->u.let.value;
+		def->scope = *scope;
+		return true;
+	}
+	for (size_t i = 0; i < x->env->globals.len; i++) {
+		const struct ast_item *it = x->env->globals.items[i];
+
+		if (strcmp(it->name->text, name) == 0) {
+			def->name = it->name;
+			def->value = it->value;
+			def->scope = (struct var_scope){ NULL };
+			return true;
+		}
+	}
+	for (int i = 0; i < IR_VAR_COUNT; i++) {
+		if (strcmp(builtin_names[i], name) == 0) {
+			def->builtin = x->env->opts->builtins[i];
+			def->builtin_index = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void suggest_lets(struct misspell *m, const struct ptrvec *body)
+{
+	for (size_t i = 0; body && i < body->len; i++) {
+		const struct ast_stmt *s = body->items[i];
+
+		if (s->kind == AST_LET)
+			misspell_offer(m, s->u.let.name->text);
+		else if (s->kind == AST_PLATFORM)
+			suggest_lets(m, &s->u.platform.body);
+	}
+}
+
+static void report_undefined(struct expansion *x, const struct var_scope *scope,
+			     const struct ast_word *w, const char *name)
+{
+	struct misspell m;
+
+	x->failed = true;
+	if (!x->report)
+		return;
+	misspell_init(&m, name);
+	suggest_lets(&m, scope->body);
+	for (size_t i = 0; i < x->env->globals.len; i++)
+		misspell_offer(
+			&m, ((const struct ast_item *)x->env->globals.items[i])
+				    ->name->text);
+	for (int i = 0; i < IR_VAR_COUNT; i++)
+		misspell_offer(&m, builtin_names[i]);
+	if (misspell_result(&m))
+		diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+			"undefined variable '$%s'; did you mean '$%s'?", name,
+			misspell_result(&m));
+	else
+		diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+			"undefined variable '$%s'", name);
+}
+
+static void report_cycle(struct expansion *x, const struct ast_word *w,
+			 size_t from)
+{
+	x->failed = true;
+	if (!x->report)
+		return;
+	struct diag *d = diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+				 "variable '$%s' is defined in terms of itself",
+				 x->stack[from].name->text);
+	for (size_t i = from; i < x->depth; i++)
+		diag_note(x->env->ctx, d, x->stack[i].name->loc,
+			  "'$%s' is defined here", x->stack[i].name->text);
+}
+
+static void append(struct polc_ctx *ctx, char **buf, size_t *len, size_t *cap,
+		   const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t ncap = (*len + n + 1) * 2;
+		char *grown = arena_alloc(&ctx->arena, ncap);
+
+		if (!grown)
+			return;
+		memcpy(grown, *buf, *len);
+		*buf = grown;
+		*cap = ncap;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+static const char *expand(struct expansion *x, const struct var_scope *scope,
+			  const struct ast_word *w);
+
+/* The expanded value of $name, written at @w; NULL after an error. */
+static const char *value_of(struct expansion *x, const struct var_scope *scope,
+			    const struct ast_word *w, const char *name)
+{
+	struct definition def;
+
+	if (!lookup(x, scope, name, &def)) {
+		report_undefined(x, scope, w, name);
+		return NULL;
+	}
+	if (def.builtin_index >= 0) {
+		if (def.builtin)
+			return def.builtin;
+		x->failed = true;
+		if (x->report)
+			diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+				"'$%s' has no value here (give it one with "
+				"--%s)",
+				name,
+				def.builtin_index == IR_VAR_WORKDIR
+					? "workdir DIR"
+					: "home DIR");
+		return NULL;
+	}
+	for (size_t i = 0; i < x->depth; i++) {
+		if (x->stack[i].name == def.name) {
+			report_cycle(x, w, i);
+			return NULL;
+		}
+	}
+	if (x->depth == VARS_MAX_DEPTH) {
+		x->failed = true;
+		if (x->report)
+			diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+				"variables nest more than %d deep",
+				VARS_MAX_DEPTH);
+		return NULL;
+	}
+	x->stack[x->depth++].name = def.name;
+	const char *v = expand(x, &def.scope, def.value);
+	x->depth--;
+	return v;
+}
+
+static bool name_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+static const char *expand(struct expansion *x, const struct var_scope *scope,
+			  const struct ast_word *w)
+{
+	struct polc_ctx *ctx = x->env->ctx;
+	const char *s = w->text;
+	size_t len = 0, cap = strlen(s) + 64;
+	char *buf = arena_alloc(&ctx->arena, cap);
+
+	if (!buf)
+		return NULL;
+	buf[0] = '\0';
+	if (s[0] == '~' && (s[1] == '\0' || s[1] == '/')) {
+		const char *home = value_of(x, scope, w, "HOME");
+
+		if (!home)
+			return NULL;
+		append(ctx, &buf, &len, &cap, home, strlen(home));
+		s++;
+	}
+	while (*s) {
+		const char *dollar = strchr(s, '$');
+		size_t n;
+
+		if (!dollar) {
+			append(ctx, &buf, &len, &cap, s, strlen(s));
+			break;
+		}
+		append(ctx, &buf, &len, &cap, s, (size_t)(dollar - s));
+		s = dollar + 1;
+		if (*s == '$') {
+			append(ctx, &buf, &len, &cap, "$", 1);
+			s++;
+			continue;
+		}
+		bool brace = *s == '{';
+		s += brace;
+		for (n = 0; name_char(s[n], n == 0); n++)
+			;
+		/* The checker guarantees a well-formed reference. */
+		char *name = arena_strndup(&ctx->arena, s, n);
+		s += n + (brace && s[n] == '}');
+		const char *v = value_of(x, scope, w, name);
+		if (!v)
+			return NULL;
+		append(ctx, &buf, &len, &cap, v, strlen(v));
+	}
+	return buf;
+}
+
+const char *vars_expand(struct var_env *env, const struct var_scope *scope,
+			const struct ast_word *w, unsigned platform,
+			bool report)
+{
+	struct expansion x = { .env = env,
+			       .platform = platform,
+			       .report = report };
+	const char *v = expand(&x, scope, w);
+
+	return x.failed ? NULL : v;
+}
+
+const char *vars_normalise(struct polc_ctx *ctx, const char *path)
+{
+	size_t n = strlen(path);
+	char *out = arena_alloc(&ctx->arena, n + 2);
+	size_t len = 0;
+
+	if (!out)
+		return path;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = strchrnul(p, '/');
+		size_t seg = (size_t)(end - p);
+
+		if (seg == 0 || (seg == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, seg);
+			len += seg;
+		}
+		p = end;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}

@@ -1,0 +1,22 @@
+/*
+ * lib.h - what the public API's files share (not installed).
+ */
+#ifndef POLC_LIB_LIB_H
+#define POLC_LIB_LIB_H
+
+#include <stdbool.h>
+
+struct polc_ctx;
+struct load_unit;
+struct ast_item;
+
+/* Whether a PROFILE argument names a file ('/' in it, or a .pol suffix). */
+bool lib_names_a_file(const char *arg);
+
+/* Load the library; *rc receives load_library()'s result. */
+struct load_unit *lib_library(struct polc_ctx *ctx, int *rc);
+
+/* The description of a profile or group, or "". */
+const char *lib_description(const struct ast_item *it);
+
+#endif
