@@ -149,56 +149,176 @@ enum ir_verdict ir_decide_env(const struct ir_policy *p, unsigned platform,
 	return lift || pass ? IR_ALLOW : IR_DENY;
 }
 
-static bool proceeds(enum ir_sys_action a)
+/* ---- syscalls -------------------------------------------------------- */
+
+/*
+ * The outcome of a syscall over all 2^384 argument vectors is decided
+ * exactly by evaluating the rules on representative vectors.  Conditions on
+ * different arguments are independent, so each argument gets its own set of
+ * representatives, chosen so that every combination of truth values its
+ * conditions can take is taken by one of them:
+ *   - full-width comparisons only: the values 0 and UINT64_MAX and, for
+ *     every compared value v, v - 1, v and v + 1 (the truth of x OP v only
+ *     changes at v);
+ *   - masked equality with a single mask m only: each compared value v and,
+ *     for every bit b of m, v ^ b (x & m equals one of the values or none;
+ *     some v ^ b differs from all of them unless they cover every pattern,
+ *     in which case "none" cannot happen).
+ * An argument compared both ways, or with two masks, is beyond this and
+ * makes the question undecidable here; callers report it.
+ */
+
+enum { MAX_REPS = 256, MAX_VECTORS = 1u << 16 };
+
+struct arg_reps {
+	uint64_t v[MAX_REPS];
+	size_t n;
+};
+
+static void rep_add(struct arg_reps *r, uint64_t v)
 {
-	return a == IR_SYS_ALLOW || a == IR_SYS_LOG;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i] == v)
+			return;
+	if (r->n < MAX_REPS)
+		r->v[r->n++] = v;
 }
 
-enum ir_verdict ir_decide_syscall(const struct ir_policy *p, unsigned platform,
-				  const char *name, bool *mixed,
-				  const struct ir_sys_rule **why)
+static bool cond_holds(const struct ir_sys_cond *c, const uint64_t *args)
+{
+	uint64_t x = args[c->arg] & c->mask;
+
+	switch (c->op) {
+	case IR_CMP_EQ: return x == c->value;
+	case IR_CMP_NE: return x != c->value;
+	case IR_CMP_LT: return x < c->value;
+	case IR_CMP_LE: return x <= c->value;
+	case IR_CMP_GT: return x > c->value;
+	case IR_CMP_GE: return x >= c->value;
+	}
+	return false;
+}
+
+/* Representatives for argument @arg; false when beyond the method. */
+static bool arg_representatives(const struct ir_sys_rule **rules, size_t n,
+				unsigned arg, struct arg_reps *out)
+{
+	bool full = false, masked = false;
+	uint64_t mask = 0;
+
+	out->n = 0;
+	rep_add(out, 0);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < rules[i]->nconds; k++) {
+			const struct ir_sys_cond *c = &rules[i]->conds[k];
+
+			if (c->arg != arg)
+				continue;
+			if (c->mask == UINT64_MAX) {
+				full = true;
+				rep_add(out, c->value - 1);
+				rep_add(out, c->value);
+				rep_add(out, c->value + 1);
+				rep_add(out, UINT64_MAX);
+				continue;
+			}
+			if (masked && c->mask != mask)
+				return false;
+			masked = true;
+			mask = c->mask;
+			rep_add(out, c->value);
+			for (unsigned b = 0; b < 64; b++)
+				if (mask & (1ull << b))
+					rep_add(out, c->value ^ (1ull << b));
+		}
+	}
+	return !(full && masked) && out->n < MAX_REPS;
+}
+
+/* The action for one argument vector, and the rule that decided it. */
+static enum ir_sys_action action_for(const struct ir_sys_rule **rules, size_t n,
+				     const uint64_t *args,
+				     enum ir_sys_action fallback,
+				     const struct ir_sys_rule **why)
+{
+	enum ir_sys_action best = fallback;
+	bool any = false;
+
+	*why = NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool applies = true;
+
+		for (size_t k = 0; k < rules[i]->nconds && applies; k++)
+			applies = cond_holds(&rules[i]->conds[k], args);
+		if (!applies)
+			continue;
+		if (!any || rules[i]->action > best) {
+			best = rules[i]->action;
+			*why = rules[i];
+		}
+		any = true;
+	}
+	return best;
+}
+
+enum ir_sys_outcome ir_decide_syscall(struct polc_ctx *ctx,
+				      const struct ir_policy *p,
+				      unsigned platform, const char *name,
+				      const struct ir_sys_rule **why)
 {
 	const struct ir_settings *st =
 		&p->settings[ir_platform_index(platform)];
-	const struct ir_sys_rule *always = NULL, *sometimes_stop = NULL,
-				 *sometimes_go = NULL;
+	const struct ir_sys_rule **rules = NULL;
+	size_t n = 0, cap = 0;
+	struct arg_reps reps[6];
+	size_t vectors = 1, idx[6] = { 0 };
+	bool proceeds = false, blocks = false, neither = false;
 
-	*mixed = false;
 	*why = NULL;
 	for (size_t i = 0; i < p->nsys; i++) {
 		const struct ir_sys_rule *r = &p->sys[i];
+		const struct ir_sys_rule **slot;
 
 		if (!(r->platforms & platform) || strcmp(r->syscall, name))
 			continue;
-		if (r->nconds == 0) {
-			/* The most restrictive unconditional rule. */
-			if (!always || r->action > always->action)
-				always = r;
-		} else if (!proceeds(r->action)) {
-			sometimes_stop = sometimes_stop ? sometimes_stop : r;
-		} else {
-			sometimes_go = sometimes_go ? sometimes_go : r;
+		slot = arena_array_push(&ctx->arena, (void **)&rules, &n, &cap,
+					sizeof(*rules));
+		*slot = r;
+	}
+	for (unsigned a = 0; a < 6; a++) {
+		if (!arg_representatives(rules, n, a, &reps[a]))
+			return IR_SYS_UNDECIDABLE;
+		vectors *= reps[a].n;
+		if (vectors > MAX_VECTORS)
+			return IR_SYS_UNDECIDABLE;
+	}
+	/* Every combination of the arguments' representatives. */
+	for (size_t v = 0; v < vectors; v++) {
+		uint64_t args[6];
+		const struct ir_sys_rule *w;
+		size_t rest = v;
+
+		for (unsigned a = 0; a < 6; a++) {
+			idx[a] = rest % reps[a].n;
+			rest /= reps[a].n;
+			args[a] = reps[a].v[idx[a]];
 		}
+		enum ir_sys_action act =
+			action_for(rules, n, args, st->sys_default, &w);
+		bool go = act == IR_SYS_ALLOW || act == IR_SYS_LOG;
+		bool stop = act >= IR_SYS_ERRNO;
+
+		/* Remember a rule behind the first outcome of each kind. */
+		if ((go && !proceeds) || (stop && !blocks) ||
+		    (!go && !stop && !neither))
+			*why = *why ? *why : w;
+		proceeds |= go;
+		blocks |= stop;
+		neither |= !go && !stop;
 	}
-	enum ir_sys_action base = always ? always->action : st->sys_default;
-	/*
-	 * The most restrictive applicable action wins.  An unconditional
-	 * stop decides every call; conditional rules make the outcome depend
-	 * on the arguments when they point the other way.
-	 */
-	if (!proceeds(base)) {
-		*why = always;
-		if (!always && sometimes_go) {
-			*mixed = true;
-			*why = sometimes_go;
-		}
-		return IR_DENY;
-	}
-	if (sometimes_stop) {
-		*mixed = true;
-		*why = sometimes_stop;
-		return IR_DENY;
-	}
-	*why = always;
-	return IR_ALLOW;
+	if (proceeds && !blocks && !neither)
+		return IR_SYS_PROCEEDS;
+	if (blocks && !proceeds && !neither)
+		return IR_SYS_BLOCKS;
+	return IR_SYS_DEPENDS;
 }

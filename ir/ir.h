@@ -365,14 +365,21 @@ enum ir_verdict ir_decide_net(const struct ir_policy *p, unsigned platform,
 enum ir_verdict ir_decide_env(const struct ir_policy *p, unsigned platform,
 			      const char *name, const struct ir_env_rule **why);
 
+enum ir_sys_outcome {
+	IR_SYS_PROCEEDS,    /* allowed (or logged) for every argument vector */
+	IR_SYS_BLOCKS,	    /* refused (errno, trap, kill) for every vector */
+	IR_SYS_DEPENDS,	    /* depends on the arguments, or is notify */
+	IR_SYS_UNDECIDABLE, /* conditions beyond the exact method (decide.c) */
+};
+
 /*
- * The outcome of syscall @name: IR_ALLOW when it proceeds for every argument
- * value, IR_DENY when it never does; *mixed is set when it depends on the
- * arguments (then the verdict is IR_DENY).  *why: a deciding rule or NULL.
+ * The outcome of syscall @name on @platform over every argument vector,
+ * decided exactly; *why receives a rule behind it (NULL: the default).
  */
-enum ir_verdict ir_decide_syscall(const struct ir_policy *p, unsigned platform,
-				  const char *name, bool *mixed,
-				  const struct ir_sys_rule **why);
+enum ir_sys_outcome ir_decide_syscall(struct polc_ctx *ctx,
+				      const struct ir_policy *p,
+				      unsigned platform, const char *name,
+				      const struct ir_sys_rule **why);
 
 /* Whether a rule on @rule_path (subtree unless @file) covers @path. */
 bool ir_path_covers(const char *rule_path, bool file, const char *path);

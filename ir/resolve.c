@@ -1260,6 +1260,142 @@ static void check_dead_rules(struct resolver *r)
 	}
 }
 
+/* ---- env and syscall conflicts -------------------------------------- */
+
+/* The chain entry a rule came through: 0 for the profile itself. */
+static size_t chain_level(const struct ir_origin *o)
+{
+	size_t profiles = 0;
+
+	for (size_t i = 0; i < o->chain_len; i++)
+		profiles += !o->chain[i].group;
+	return profiles ? profiles - 1 : 0;
+}
+
+static bool is_literal(const char *pattern)
+{
+	return !strpbrk(pattern, "*?");
+}
+
+/*
+ * An env set is a setting per name: the nearest profile's wins (on each
+ * platform), and two different values at the same distance are an error.
+ * Sets that lose keep no platform and are dropped.
+ */
+static void resolve_env_sets(struct resolver *r)
+{
+	for (size_t i = 0; i < r->nenv; i++) {
+		struct ir_env_rule *a = &r->env[i];
+
+		if (a->kind != IR_ENV_SET)
+			continue;
+		for (size_t j = 0; j < r->nenv && a->platforms; j++) {
+			struct ir_env_rule *b = &r->env[j];
+			size_t la = chain_level(&a->origin);
+			size_t lb = chain_level(&b->origin);
+
+			if (j == i || b->kind != IR_ENV_SET ||
+			    strcmp(a->pattern, b->pattern) ||
+			    !(a->platforms & b->platforms))
+				continue;
+			if (lb < la) {
+				a->platforms &= ~b->platforms;
+			} else if (lb == la &&
+				   strcmp(a->value, b->value) != 0 && j < i) {
+				struct diag *d = error(
+					r, a->origin.loc,
+					"'%s' is set to two values in profile "
+					"'%s'",
+					a->pattern, r->chain[la]->name->text);
+				diag_note(r->ctx, d, b->origin.loc,
+					  "also set here");
+			}
+		}
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nenv; i++)
+		if (r->env[i].platforms)
+			r->env[kept++] = r->env[i];
+	r->nenv = kept;
+}
+
+static void check_env_overrides(struct resolver *r)
+{
+	for (size_t i = 0; i < r->nenv; i++) {
+		const struct ir_env_rule *o = &r->env[i];
+		bool lifts = false;
+
+		if (!o->override)
+			continue;
+		for (size_t j = 0; j < r->nenv && !lifts; j++) {
+			const struct ir_env_rule *d = &r->env[j];
+
+			if (d->kind != IR_ENV_DROP ||
+			    !(d->platforms & o->platforms))
+				continue;
+			/* Two patterns with wildcards may overlap: assume so.
+			 */
+			lifts = is_literal(o->pattern)
+					? ir_glob_match(d->pattern, o->pattern)
+				: is_literal(d->pattern)
+					? ir_glob_match(o->pattern, d->pattern)
+					: true;
+		}
+		if (!lifts) {
+			struct diag *d = error(r, o->origin.loc,
+					       "override of '%s' lifts no drop",
+					       o->pattern);
+			diag_note(r->ctx, d, o->origin.loc,
+				  "no 'env drop' in profile '%s' matches it; "
+				  "write 'env pass' instead",
+				  r->p->profile);
+		}
+	}
+}
+
+static bool same_conds(const struct ir_sys_rule *a, const struct ir_sys_rule *b)
+{
+	if (a->nconds != b->nconds)
+		return false;
+	/* The same set of conditions, in any order. */
+	for (size_t i = 0; i < a->nconds; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->nconds && !found; j++)
+			found = !memcmp(&a->conds[i], &b->conds[j],
+					sizeof(a->conds[i]));
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void check_errno_conflicts(struct resolver *r)
+{
+	for (size_t i = 0; i < r->nsys; i++) {
+		const struct ir_sys_rule *a = &r->sys[i];
+
+		for (size_t j = 0; j < i && a->action == IR_SYS_ERRNO; j++) {
+			const struct ir_sys_rule *b = &r->sys[j];
+
+			if (b->action != IR_SYS_ERRNO ||
+			    b->errno_value == a->errno_value ||
+			    strcmp(a->syscall, b->syscall) ||
+			    !(a->platforms & b->platforms) || !same_conds(a, b))
+				continue;
+			struct diag *d = error(
+				r, a->origin.loc,
+				"syscall '%s' gets errno %u here "
+				"and errno %u elsewhere, under "
+				"the same conditions",
+				a->syscall, a->errno_value, b->errno_value);
+			diag_note(r->ctx, d, b->origin.loc, "errno %u here",
+				  b->errno_value);
+			break;
+		}
+	}
+}
+
 /* ---- entry point
  * -------------------------------------------------------------- */
 
@@ -1309,8 +1445,11 @@ const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
 	if (r.failed)
 		return NULL;
 	collect_rules(&r);
+	resolve_env_sets(&r);
+	check_errno_conflicts(&r);
 	finish_policy(&r);
 	if (!r.failed && !opts->raw) {
+		check_env_overrides(&r);
 		check_overrides(&r);
 		check_dead_rules(&r);
 	}
