@@ -284,12 +284,48 @@ static struct diag *sorted(struct diag *list)
 	return out;
 }
 
+static bool same_record(const struct diag *a, const struct diag *b)
+{
+	if (a->severity != b->severity || a->loc.file != b->loc.file ||
+	    a->loc.start != b->loc.start || a->loc.end != b->loc.end ||
+	    strcmp(a->message, b->message) != 0 ||
+	    (a->subject == NULL) != (b->subject == NULL) ||
+	    (a->subject && strcmp(a->subject, b->subject) != 0))
+		return false;
+	for (a = a->notes, b = b->notes; a && b; a = a->next, b = b->next)
+		if (!same_record(a, b))
+			return false;
+	return !a && !b;
+}
+
+/*
+ * A statement shared by many profiles (a group's rule, a cycle) is found
+ * once per profile resolved; say it once.  Equal records sort together.
+ */
+static void drop_repeats(struct diag *list)
+{
+	for (struct diag *d = list; d && d->next;) {
+		struct diag *seen = d->next;
+		bool repeat = false;
+
+		for (struct diag *e = list; e != seen && !repeat; e = e->next)
+			repeat = e->loc.file == seen->loc.file &&
+				 e->loc.start == seen->loc.start &&
+				 same_record(e, seen);
+		if (repeat)
+			d->next = seen->next;
+		else
+			d = seen;
+	}
+}
+
 void diag_render(struct polc_ctx *ctx, FILE *out, enum diag_format format,
 		 bool colour)
 {
 	const struct palette *p = colour ? &colours : &plain;
 
 	ctx->diags = sorted(ctx->diags);
+	drop_repeats(ctx->diags);
 
 	if (format == DIAG_FORMAT_JSON)
 		fputs("{\"version\":1,\"diagnostics\":[", out);

@@ -171,7 +171,10 @@ static void report(struct polc_ctx *ctx, const struct ir_policy *p,
 	struct diag *d = diag_at(ctx, DIAG_ERROR, x->stmt->loc,
 				 "expectation fails for profile '%s' on %s: "
 				 "%s is %s",
-				 p->profile, ir_platform_name(f->platforms),
+				 p->profile,
+				 f->platforms == IR_ALL_PLATFORMS
+					 ? "linux and macos"
+					 : ir_platform_name(f->platforms),
 				 f->what, f->answer);
 
 	for (size_t i = 0; i < f->path.nrules; i++)

@@ -167,6 +167,35 @@ static void report_undefined(struct resolver *r, const struct ast_word *w,
 
 /* ---- 1. the extends chain ------------------------------------------------ */
 
+/*
+ * The cycle r->chain[start..] extends back to r->chain[start].  Reported
+ * from the profile with the smallest name, so resolving any profile on
+ * the cycle gives the same message (and it is printed once).
+ */
+static void report_cycle_at(struct resolver *r, size_t start)
+{
+	size_t n = r->chain_len - start, first = start;
+
+	for (size_t i = start; i < r->chain_len; i++)
+		if (strcmp(r->chain[i]->name->text,
+			   r->chain[first]->name->text) < 0)
+			first = i;
+	const struct ast_item *head = r->chain[first];
+	struct diag *d =
+		error(r, head->parent->loc,
+		      "extends cycle: '%s' extends '%s', which leads "
+		      "back to '%s'",
+		      head->name->text, head->parent->text, head->name->text);
+	/* The rest of the cycle, from the head's parent round to the head. */
+	for (size_t k = 1; k < n; k++) {
+		const struct ast_item *it =
+			r->chain[start + (first - start + k) % n];
+
+		diag_note(r->ctx, d, it->parent->loc, "'%s' extends '%s' here",
+			  it->name->text, it->parent->text);
+	}
+}
+
 static bool build_chain(struct resolver *r, const struct ast_item *profile)
 {
 	r->chain[0] = profile;
@@ -182,15 +211,7 @@ static bool build_chain(struct resolver *r, const struct ast_item *profile)
 		for (size_t i = 0; i < r->chain_len; i++) {
 			if (r->chain[i] != parent)
 				continue;
-			struct diag *d = error(r, cur->parent->loc,
-					       "extends cycle: profile '%s' "
-					       "extends itself",
-					       parent->name->text);
-			for (size_t j = i; j < r->chain_len; j++)
-				diag_note(r->ctx, d, r->chain[j]->parent->loc,
-					  "'%s' extends '%s' here",
-					  r->chain[j]->name->text,
-					  r->chain[j]->parent->text);
+			report_cycle_at(r, i);
 			return false;
 		}
 		if (r->chain_len == MAX_CHAIN) {
@@ -295,7 +316,13 @@ static int ref_cmp(const void *a, const void *b)
 	const struct group_ref *y = *(const struct group_ref *const *)b;
 	int c = strcmp(x->w->text, y->w->text);
 
-	return c ? c : (int)x->exclude - (int)y->exclude;
+	if (c)
+		return c;
+	if (x->exclude != y->exclude)
+		return (int)x->exclude - (int)y->exclude;
+	/* Same file: the order they were written in, for stable notes. */
+	return (x->w->loc.start > y->w->loc.start) -
+	       (x->w->loc.start < y->w->loc.start);
 }
 
 /* The refs of @body, sorted by name so that order never matters. */
@@ -1253,8 +1280,8 @@ static void check_dead_rules(struct resolver *r)
 			continue;
 		struct diag *d = diag_at(r->ctx, DIAG_WARNING, a->origin.loc,
 					 "dead rule: '%s' lies wholly inside "
-					 "a deny (in profile '%s')",
-					 a->path, p->profile);
+					 "a deny",
+					 a->path);
 		diag_note(r->ctx, d, dead_by->origin.loc, "denied here, by %s",
 			  ir_origin_chain(r->ctx, &dead_by->origin));
 	}
