@@ -26,6 +26,7 @@ static const char usage[] =
 	"  fmt [-w|--check] FILE...            print in canonical form\n"
 	"  show PROFILE [--json] [--raw]       the resolved policy\n"
 	"  explain PROFILE PATH [--access M]   a decision and its rules\n"
+	"  diff A B [--json]                   what changes from A to B\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"
 	"\n"
@@ -104,6 +105,7 @@ static const struct {
 	{ "validate", cmd_validate }, { "fmt", cmd_fmt },
 	{ "show", cmd_show },	      { "profiles", cmd_profiles },
 	{ "groups", cmd_groups },     { "explain", cmd_explain },
+	{ "diff", cmd_diff },
 };
 
 /* Options that give built-in variables their values, for reproducible

@@ -576,6 +576,7 @@ struct scalar {
  * @required: the first 'required'
  * @metas: struct ast_stmt *: meta statements so far
  * @scalars: struct scalar *: profile settings so far
+ * @lets: struct scalar *: the body's variables so far ("let NAME")
  */
 struct body {
 	bool group;
@@ -584,6 +585,7 @@ struct body {
 	const struct ast_stmt *required;
 	struct ptrvec metas;
 	struct ptrvec scalars;
+	struct ptrvec lets;
 };
 
 /* The platforms named by @names (a platform clause or block). */
@@ -750,6 +752,33 @@ static void check_body(struct checker *c, struct body *b,
 		       const struct ptrvec *stmts, unsigned platforms,
 		       bool in_block);
 
+/*
+ * A body's variable is defined once per platform: with two definitions,
+ * which one a use meant would depend on statement order.
+ */
+static void check_let_once(struct checker *c, struct body *b,
+			   const struct ast_word *name, unsigned platforms)
+{
+	for (size_t i = 0; i < b->lets.len; i++) {
+		const struct scalar *prev = b->lets.items[i];
+
+		if (strcmp(prev->key, name->text) != 0 ||
+		    !(prev->platforms & platforms))
+			continue;
+		struct diag *d = error(c, name->loc,
+				       "variable '%s' is defined twice for "
+				       "the same platform",
+				       name->text);
+		diag_note(c->ctx, d, prev->loc, "first defined here");
+		return;
+	}
+	struct scalar *let = arena_alloc(&c->ctx->arena, sizeof(*let));
+	let->key = name->text;
+	let->platforms = platforms;
+	let->loc = name->loc;
+	ptrvec_push(&c->ctx->arena, &b->lets, let);
+}
+
 /* description, meta, required: once per body, never in a platform block. */
 static void check_header_stmt(struct checker *c, struct body *b,
 			      const struct ast_stmt *s, bool in_block)
@@ -839,7 +868,10 @@ static void check_stmt(struct checker *c, struct body *b, struct ast_stmt *s,
 	case AST_RULE: check_rule(c, s); break;
 	case AST_WORKDIR: /* handled with the other settings */
 	case AST_IPC: break;
-	case AST_LET: check_let(c, s->u.let.name, s->u.let.value); break;
+	case AST_LET:
+		check_let(c, s->u.let.name, s->u.let.value);
+		check_let_once(c, b, s->u.let.name, platforms);
+		break;
 	case AST_PLATFORM: check_platform_block(c, b, s, in_block); break;
 	case AST_NETWORK: check_network(c, &s->u.network); break;
 	case AST_SYSCALL: check_syscall(c, s); break;

@@ -3,9 +3,11 @@
  *
  * Every question is answered from the rules alone, for one platform, so the
  * answer cannot depend on the order in which rules were written or loaded.
- * Scans are linear: a policy holds hundreds of rules, and the questions
- * come from validate, explain and diff, not from a hot path.
+ * Path rules are sorted by path, so the rules covering a path are found by
+ * a binary search on the path and on each of its ancestors; the other
+ * kinds of rules are few and scanned.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/ctx.h"
@@ -48,6 +50,87 @@ bool ir_glob_match(const char *pattern, const char *name)
 	return *pattern == '\0';
 }
 
+/* First index in [lo, hi) whose path is not below @key in sort order. */
+static size_t lower_bound(const struct ir_policy *p, const char *key,
+			  size_t keylen)
+{
+	size_t lo = 0, hi = p->npaths;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(p->paths[mid].path, key, keylen) < 0 ||
+		    (strncmp(p->paths[mid].path, key, keylen) == 0 &&
+		     strlen(p->paths[mid].path) < keylen))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first)
+{
+	size_t len = strlen(path), i = lower_bound(p, path, len), n = 0;
+
+	*first = i;
+	while (i + n < p->npaths && strcmp(p->paths[i + n].path, path) == 0)
+		n++;
+	return n;
+}
+
+size_t ir_rules_below(const struct ir_policy *p, const char *path,
+		      size_t *first)
+{
+	/* "/" is the parent of every absolute path; else below is "path/". */
+	size_t len = strlen(path);
+	char *prefix = __builtin_alloca(len + 2);
+	size_t plen = len == 1 && path[0] == '/' ? 1 : len + 1;
+
+	memcpy(prefix, path, len);
+	prefix[plen - 1] = '/';
+	prefix[plen] = '\0';
+	size_t i = lower_bound(p, prefix, plen), n = 0;
+	/* Skip "/" itself when listing below the root. */
+	while (i < p->npaths && strcmp(p->paths[i].path, path) == 0)
+		i++;
+	*first = i;
+	while (i + n < p->npaths &&
+	       strncmp(p->paths[i + n].path, prefix, plen) == 0)
+		n++;
+	return n;
+}
+
+void ir_for_covering(const struct ir_policy *p, const char *path,
+		     bool (*fn)(const struct ir_path_rule *rule, void *arg),
+		     void *arg)
+{
+	size_t len = strlen(path);
+	char *prefix = __builtin_alloca(len + 1);
+
+	memcpy(prefix, path, len + 1);
+	/* The path itself, then each ancestor up to "/". */
+	for (bool self = true;; self = false) {
+		size_t first, n = ir_rules_on(p, prefix, &first);
+
+		for (size_t i = first; i < first + n; i++) {
+			const struct ir_path_rule *r = &p->paths[i];
+
+			if ((self || !r->file) && !fn(r, arg))
+				return;
+		}
+		if (prefix[0] == '/' && prefix[1] == '\0')
+			return;
+		char *slash = strrchr(prefix, '/');
+		if (!slash)
+			return;
+		if (slash == prefix)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
 static void push(struct polc_ctx *ctx, const struct ir_path_rule ***v,
 		 size_t *n, size_t *cap, const struct ir_path_rule *rule)
 {
@@ -57,39 +140,65 @@ static void push(struct polc_ctx *ctx, const struct ir_path_rule ***v,
 	*slot = rule;
 }
 
+struct path_question {
+	struct polc_ctx *ctx;
+	unsigned platform;
+	unsigned access;
+	const struct ir_path_rule **denies, **allows;
+	size_t ndeny, cdeny, nallow, callow;
+	bool overridden;
+};
+
+static bool collect(const struct ir_path_rule *r, void *arg)
+{
+	struct path_question *q = arg;
+
+	if (!(r->platforms & q->platform) || !(r->modes & q->access))
+		return true;
+	if (r->verdict == IR_DENY) {
+		push(q->ctx, &q->denies, &q->ndeny, &q->cdeny, r);
+		return true;
+	}
+	q->overridden |= r->override;
+	push(q->ctx, &q->allows, &q->nallow, &q->callow, r);
+	return true;
+}
+
+/* p->paths is sorted: the address order of its rules is the policy's. */
+static int by_address(const void *a, const void *b)
+{
+	const struct ir_path_rule *x = *(const struct ir_path_rule *const *)a;
+	const struct ir_path_rule *y = *(const struct ir_path_rule *const *)b;
+
+	return (x > y) - (x < y);
+}
+
 void ir_decide_path(struct polc_ctx *ctx, const struct ir_policy *p,
 		    unsigned platform, const char *path, unsigned access,
 		    struct ir_decision *out)
 {
-	const struct ir_path_rule **denies = NULL, **allows = NULL;
-	size_t ndeny = 0, cdeny = 0, nallow = 0, callow = 0;
-	bool overridden = false;
+	struct path_question q = { .ctx = ctx,
+				   .platform = platform,
+				   .access = access };
 
-	for (size_t i = 0; i < p->npaths; i++) {
-		const struct ir_path_rule *r = &p->paths[i];
-
-		if (!(r->platforms & platform) || !(r->modes & access) ||
-		    !ir_path_covers(r->path, r->file, path))
-			continue;
-		if (r->verdict == IR_DENY) {
-			push(ctx, &denies, &ndeny, &cdeny, r);
-			continue;
-		}
-		overridden |= r->override;
-		push(ctx, &allows, &nallow, &callow, r);
-	}
+	ir_for_covering(p, path, collect, &q);
+	/* Report rules in the policy's order (by path, broadest first). */
+	if (q.ndeny > 1)
+		qsort(q.denies, q.ndeny, sizeof(*q.denies), by_address);
+	if (q.nallow > 1)
+		qsort(q.allows, q.nallow, sizeof(*q.allows), by_address);
 	*out = (struct ir_decision){ 0 };
-	if (ndeny && !overridden) {
+	if (q.ndeny && !q.overridden) {
 		out->verdict = IR_DENY;
-		out->rules = denies;
-		out->nrules = ndeny;
+		out->rules = q.denies;
+		out->nrules = q.ndeny;
 		return;
 	}
-	out->verdict = nallow ? IR_ALLOW : IR_DENY;
-	out->rules = allows;
-	out->nrules = nallow;
-	out->lifted = denies;
-	out->nlifted = ndeny;
+	out->verdict = q.nallow ? IR_ALLOW : IR_DENY;
+	out->rules = q.allows;
+	out->nrules = q.nallow;
+	out->lifted = q.denies;
+	out->nlifted = q.ndeny;
 }
 
 enum ir_verdict ir_decide_net(const struct ir_policy *p, unsigned platform,
@@ -141,12 +250,14 @@ enum ir_verdict ir_decide_env(const struct ir_policy *p, unsigned platform,
 		else if (r->kind == IR_ENV_PASS && !pass)
 			pass = r;
 	}
+	if (!pass && !lift)
+		return IR_DENY; /* nothing passes it: the default decides */
 	if (drop && !lift) {
 		*why = drop;
 		return IR_DENY;
 	}
 	*why = lift ? lift : pass;
-	return lift || pass ? IR_ALLOW : IR_DENY;
+	return IR_ALLOW;
 }
 
 /* ---- syscalls -------------------------------------------------------- */

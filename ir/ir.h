@@ -63,7 +63,8 @@ struct ir_link {
 
 /**
  * struct ir_origin - where a rule was written and how it arrived
- * @loc: the statement that wrote it
+ * @loc: the word that wrote it (a path, a pattern, a port), or the
+ *       statement when it has no single word
  * @chain: from the group or profile that holds the statement out to the
  *         resolved profile: "deny_credentials ← default ← claude-code"
  * @chain_len: entries in @chain
@@ -231,11 +232,13 @@ struct ir_settings {
  * struct ir_expect - an assertion to check against the policy
  * @stmt: the statement (its form, verdict and subjects)
  * @subjects: expanded paths, or names, one per subject
+ * @subject_locs: where each subject was written
  * @platforms: where it is checked
  */
 struct ir_expect {
 	const struct ast_stmt *stmt;
 	const char **subjects;
+	const struct polc_loc *subject_locs;
 	size_t nsubjects;
 	unsigned platforms;
 	struct ir_origin origin;
@@ -327,6 +330,13 @@ const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
 				   const char *name,
 				   const struct ir_options *opts);
 
+/*
+ * Check every group of @unit, whether a profile uses it or not: undefined
+ * groups, sets and variables, and use cycles.  Returns 0 when clean.
+ */
+int ir_check_groups(struct polc_ctx *ctx, const struct load_unit *unit,
+		    const struct ir_options *opts);
+
 /* ---- the decision procedure ------------------------------------------ */
 
 /**
@@ -381,6 +391,28 @@ enum ir_sys_outcome ir_decide_syscall(struct polc_ctx *ctx,
 				      unsigned platform, const char *name,
 				      const struct ir_sys_rule **why);
 
+/*
+ * The path rules on exactly @path: [*first, *first + return value) of the
+ * sorted p->paths.  Rules that cover a path sit on it or on one of its
+ * ancestors, so a walk up the path finds them all in O(depth · log n).
+ */
+size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first);
+
+/*
+ * Rules on paths strictly below @path: [*first, *first + return value),
+ * contiguous because the rules are sorted by path.
+ */
+size_t ir_rules_below(const struct ir_policy *p, const char *path,
+		      size_t *first);
+
+/*
+ * Call @fn on every path rule that covers @path (on it, or a subtree rule
+ * on an ancestor).  Stops early when @fn returns false.
+ */
+void ir_for_covering(const struct ir_policy *p, const char *path,
+		     bool (*fn)(const struct ir_path_rule *rule, void *arg),
+		     void *arg);
+
 /* Whether a rule on @rule_path (subtree unless @file) covers @path. */
 bool ir_path_covers(const char *rule_path, bool file, const char *path);
 
@@ -410,5 +442,32 @@ const char *ir_origin_chain(struct polc_ctx *ctx, const struct ir_origin *o);
 
 /* "stdlib/groups/credentials.pol:12:5" */
 const char *ir_origin_where(struct polc_ctx *ctx, const struct ir_origin *o);
+
+/* ---- diff -------------------------------------------------------------- */
+
+/**
+ * struct ir_diff_options - how ir_diff() names and shows what it compares
+ * @from: the first policy as the user named it ("default", "a.pol")
+ * @to: the second
+ * @home: $HOME, shown as "~" where a path starts with it; NULL: never
+ * @workdir: $WORKDIR, shown as "$WORKDIR" likewise
+ * @json: versioned JSON (spec/ir-json.md, "polc diff --json"), not text
+ */
+struct ir_diff_options {
+	const char *from;
+	const char *to;
+	const char *home;
+	const char *workdir;
+	bool json;
+};
+
+/*
+ * Print what changes from @a to @b: the answers of the decision procedure
+ * that differ (paths, network, syscalls, environment) and the settings
+ * that differ.  Returns whether anything does.
+ */
+bool ir_diff(struct polc_ctx *ctx, const struct ir_policy *a,
+	     const struct ir_policy *b, const struct ir_diff_options *opts,
+	     FILE *out);
 
 #endif

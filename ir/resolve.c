@@ -37,11 +37,13 @@ enum { MAX_CHAIN = 16, MAX_SET_DEPTH = 16 };
  * struct group_state - one group of the library during resolution
  * @item: its definition
  * @clause: platforms of its platform clause
- * @used: platforms on which a profile of the chain uses it directly
- * @excluded: platforms on which the chain excludes it
+ * @excluded_at: per platform, the chain level nearest the profile that
+ *               excludes it (SIZE_MAX: none); an exclusion at level M
+ *               cancels the uses made at levels M and above
  * @reached: platforms on which it ends up in the policy
  * @would_reach: where it would end up if nothing were excluded
- * @via: the chain of links that first reached it (the group first)
+ * @via: per platform, the chain of links that first reached it (the group
+ *       first)
  * @via_len: entries in @via
  * @visiting: on the current use path (cycle detection)
  * @required: its 'required;' statement, or NULL
@@ -49,13 +51,13 @@ enum { MAX_CHAIN = 16, MAX_SET_DEPTH = 16 };
 struct group_state {
 	const struct ast_item *item;
 	unsigned clause;
-	unsigned used;
-	unsigned excluded;
+	size_t excluded_at[2];
 	unsigned reached;
 	unsigned would_reach;
-	struct ir_link *via;
-	size_t via_len;
+	struct ir_link *via[2];
+	size_t via_len[2];
 	bool visiting;
+	bool checked;
 	const struct ast_stmt *required;
 };
 
@@ -274,6 +276,7 @@ static void collect_groups(struct resolver *r)
 			g->item = it;
 			g->clause = platform_mask(&it->platforms);
 			g->required = find_required(it);
+			g->excluded_at[0] = g->excluded_at[1] = SIZE_MAX;
 		}
 	}
 }
@@ -351,11 +354,8 @@ static void apply_profile_refs(struct resolver *r, size_t level)
 			report_undefined(r, ref->w, AST_ITEM_GROUP);
 			continue;
 		}
-		if (!ref->exclude) {
-			g->used |= ref->mask;
-			g->excluded &= ~ref->mask;
+		if (!ref->exclude)
 			continue;
-		}
 		/* Uses of the same group sort just before its excludes. */
 		const struct group_ref *use = NULL;
 		for (size_t j = i; j-- > 0 && !use;) {
@@ -383,24 +383,119 @@ static void apply_profile_refs(struct resolver *r, size_t level)
 				  "'%s' is required here", ref->w->text);
 			continue;
 		}
-		g->excluded |= ref->mask;
+		for (unsigned pi = 0; pi < 2; pi++)
+			if ((ref->mask & (1u << pi)) &&
+			    level < g->excluded_at[pi])
+				g->excluded_at[pi] = level;
 	}
 }
 
-/*
- * Reach @g on @mask and follow its uses.  With @dry, exclusions are
- * ignored and only g->would_reach is recorded: what the profile would get
- * without its excludes, to warn about needless ones.
+/**
+ * struct reach - one walk from a profile's use through groups' uses
+ * @level: the chain level of the profile whose use started it
+ * @dry: ignore exclusions and record only would_reach (for warnings)
+ * @stack: the groups on the current path, and the use that entered each
  */
-static void visit_group(struct resolver *r, struct group_state *g,
-			unsigned mask, const struct ir_link *via,
-			size_t via_len, const struct ast_word *at, bool dry);
+struct reach {
+	size_t level;
+	bool dry;
+	struct group_state *stack[64];
+	const struct ast_word *entered_by[64];
+	size_t depth;
+};
 
-static void visit_uses(struct resolver *r, struct group_state *g, unsigned mask,
-		       bool dry)
+/* Whether @g's provenance on platform @pi is the same on the other one. */
+static bool same_links(const struct group_state *g, unsigned pi)
 {
-	struct ptrvec refs = sorted_refs(r, &g->item->body, mask);
+	const struct ir_link *a = g->via[pi], *b = g->via[pi ^ 1];
 
+	if (a == b || !b)
+		return true;
+	if (!a || g->via_len[pi] != g->via_len[pi ^ 1])
+		return false;
+	for (size_t i = 0; i < g->via_len[pi]; i++)
+		if (a[i].group != b[i].group || strcmp(a[i].name, b[i].name))
+			return false;
+	return true;
+}
+
+/*
+ * A use cycle: cycle[k] uses cycle[k + 1] at uses[k], and the last uses
+ * the first.  Reported from the group with the smallest name, so every
+ * walk that finds the cycle gives the same message (printed once).
+ */
+static void report_group_cycle(struct resolver *r,
+			       struct group_state *const *cycle,
+			       const struct ast_word *const *uses, size_t n)
+{
+	size_t head = 0;
+
+	for (size_t k = 1; k < n; k++)
+		if (strcmp(cycle[k]->item->name->text,
+			   cycle[head]->item->name->text) < 0)
+			head = k;
+	struct diag *d = error(r, uses[head]->loc,
+			       "use cycle: group '%s' uses '%s', which leads "
+			       "back to '%s'",
+			       cycle[head]->item->name->text, uses[head]->text,
+			       cycle[head]->item->name->text);
+	for (size_t k = 1; k < n; k++) {
+		size_t at = (head + k) % n;
+
+		diag_note(r->ctx, d, uses[at]->loc, "'%s' uses '%s' here",
+			  cycle[at]->item->name->text, uses[at]->text);
+	}
+}
+
+/* Platforms on which @g is not excluded for a walk from @level. */
+static unsigned not_excluded(const struct group_state *g, size_t level)
+{
+	unsigned m = 0;
+
+	for (unsigned pi = 0; pi < 2; pi++)
+		if (g->excluded_at[pi] > level)
+			m |= 1u << pi;
+	return m;
+}
+
+/*
+ * Reach @g on @mask through @via (links out to the profile), entered by
+ * the use @at, and follow its uses.
+ */
+static void visit_group(struct resolver *r, struct reach *w,
+			struct group_state *g, unsigned mask,
+			const struct ir_link *via, size_t via_len,
+			const struct ast_word *at)
+{
+	unsigned *reached = w->dry ? &g->would_reach : &g->reached;
+	unsigned m = mask & g->clause &
+		     (w->dry ? IR_ALL_PLATFORMS : not_excluded(g, w->level));
+
+	/* Cycles are reported by check_group_uses(), platforms aside. */
+	if (g->visiting)
+		return;
+	if (!(m & ~*reached) || w->depth == 64)
+		return;
+	struct ir_link *links = NULL;
+	for (unsigned pi = 0; pi < 2 && !w->dry; pi++) {
+		if (!(m & (1u << pi)) || g->via[pi])
+			continue;
+		if (!links) {
+			links = arena_alloc(&r->ctx->arena,
+					    (via_len + 1) * sizeof(*links));
+			links[0] =
+				(struct ir_link){ true, g->item->name->text };
+			memcpy(links + 1, via, via_len * sizeof(*via));
+		}
+		g->via[pi] = links;
+		g->via_len[pi] = via_len + 1;
+	}
+	*reached |= m;
+	g->visiting = true;
+	w->stack[w->depth] = g;
+	w->entered_by[w->depth] = at;
+	w->depth++;
+	struct ptrvec refs = sorted_refs(r, &g->item->body, m);
 	for (size_t i = 0; i < refs.len; i++) {
 		const struct group_ref *ref = refs.items[i];
 		struct group_state *h = group_named(r, ref->w->text);
@@ -408,40 +503,29 @@ static void visit_uses(struct resolver *r, struct group_state *g, unsigned mask,
 		if (ref->exclude)
 			continue; /* the checker reported it */
 		if (!h) {
-			if (!dry)
+			if (!w->dry)
 				report_undefined(r, ref->w, AST_ITEM_GROUP);
 			continue;
 		}
-		visit_group(r, h, ref->mask, g->via, g->via_len, ref->w, dry);
-	}
-}
+		/* Each platform continues along its own provenance. */
+		for (unsigned pi = 0; pi < 2; pi++) {
+			unsigned bit = 1u << pi;
 
-static void visit_group(struct resolver *r, struct group_state *g,
-			unsigned mask, const struct ir_link *via,
-			size_t via_len, const struct ast_word *at, bool dry)
-{
-	unsigned *reached = dry ? &g->would_reach : &g->reached;
-	unsigned m = mask & g->clause & (dry ? IR_ALL_PLATFORMS : ~g->excluded);
-
-	if (g->visiting) {
-		if (!dry)
-			error(r, at->loc,
-			      "group '%s' uses itself (a use cycle)",
-			      g->item->name->text);
-		return;
+			if (!(ref->mask & bit))
+				continue;
+			if (w->dry || same_links(g, pi) ||
+			    !(ref->mask & (bit ^ IR_ALL_PLATFORMS))) {
+				visit_group(r, w, h, ref->mask,
+					    w->dry ? NULL : g->via[pi],
+					    w->dry ? 0 : g->via_len[pi],
+					    ref->w);
+				break;
+			}
+			visit_group(r, w, h, bit, g->via[pi], g->via_len[pi],
+				    ref->w);
+		}
 	}
-	if (!(m & ~*reached))
-		return;
-	if (!dry && !g->via) {
-		g->via = arena_alloc(&r->ctx->arena,
-				     (via_len + 1) * sizeof(*g->via));
-		g->via[0] = (struct ir_link){ true, g->item->name->text };
-		memcpy(g->via + 1, via, via_len * sizeof(*via));
-		g->via_len = via_len + 1;
-	}
-	*reached |= m;
-	g->visiting = true;
-	visit_uses(r, g, m, dry);
+	w->depth--;
 	g->visiting = false;
 }
 
@@ -459,7 +543,13 @@ static struct ir_link *profile_links(struct resolver *r, size_t level,
 	return links;
 }
 
-/* Reach groups from the profile that uses them nearest the root. */
+/*
+ * Reach groups from the profiles' uses: nearest the root first, so the
+ * provenance recorded is the first in a fixed order; a use at level L is
+ * cancelled, per platform, by an exclusion at level L or nearer the
+ * profile (excluded_at), which is how a child's use brings back a group
+ * its parent excluded, and only from the child.
+ */
 static void reach_groups(struct resolver *r, bool dry)
 {
 	for (size_t level = r->chain_len; level-- > 0;) {
@@ -471,17 +561,75 @@ static void reach_groups(struct resolver *r, bool dry)
 		for (size_t i = 0; i < refs.len; i++) {
 			const struct group_ref *ref = refs.items[i];
 			struct group_state *g = group_named(r, ref->w->text);
+			struct reach w = { .level = level, .dry = dry };
 
 			if (g && !ref->exclude)
-				visit_group(r, g, ref->mask, plinks, plen,
-					    ref->w, dry);
+				visit_group(r, &w, g, ref->mask, plinks, plen,
+					    ref->w);
 		}
 	}
+}
+
+/*
+ * Walk the uses of @g for cycles and undefined names, whatever profile
+ * uses it: validate's check of groups that no profile reaches.
+ */
+static void check_group_uses(struct resolver *r, struct reach *w,
+			     struct group_state *g, const struct ast_word *at)
+{
+	if (g->visiting) {
+		size_t from = w->depth;
+
+		while (from > 0 && w->stack[from - 1] != g)
+			from--;
+		const struct ast_word *uses[64];
+		size_t n = w->depth - from + 1;
+		for (size_t k = 0; k + 1 < n; k++)
+			uses[k] = w->entered_by[from + k];
+		uses[n - 1] = at;
+		report_group_cycle(r, &w->stack[from - 1], uses, n);
+		return;
+	}
+	if (g->checked || w->depth == 64)
+		return;
+	g->checked = true;
+	g->visiting = true;
+	w->stack[w->depth] = g;
+	w->entered_by[w->depth] = at;
+	w->depth++;
+	struct ptrvec refs = sorted_refs(r, &g->item->body, IR_ALL_PLATFORMS);
+	for (size_t i = 0; i < refs.len; i++) {
+		const struct group_ref *ref = refs.items[i];
+		struct group_state *h = group_named(r, ref->w->text);
+
+		if (ref->exclude)
+			continue;
+		if (!h)
+			report_undefined(r, ref->w, AST_ITEM_GROUP);
+		else
+			check_group_uses(r, w, h, ref->w);
+	}
+	w->depth--;
+	g->visiting = false;
 }
 
 static void resolve_groups(struct resolver *r)
 {
 	collect_groups(r);
+	/* Use cycles among the groups the chain uses, whatever platform. */
+	for (size_t level = 0; level < r->chain_len; level++) {
+		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
+						 IR_ALL_PLATFORMS);
+
+		for (size_t i = 0; i < refs.len; i++) {
+			const struct group_ref *ref = refs.items[i];
+			struct group_state *g = group_named(r, ref->w->text);
+			struct reach w = { 0 };
+
+			if (g && !ref->exclude)
+				check_group_uses(r, &w, g, ref->w);
+		}
+	}
 	for (size_t level = r->chain_len; level-- > 0;)
 		apply_profile_refs(r, level);
 	reach_groups(r, true);
@@ -534,8 +682,46 @@ static struct ir_origin origin_of(const struct source_body *b,
 	return (struct ir_origin){ loc, b->links, b->links_len };
 }
 
+/* The variable a path starts with ("$NAME" or "${NAME}"), or NULL. */
+static const char *leading_variable(struct polc_ctx *ctx, const char *text)
+{
+	size_t start, n = 0;
+
+	if (text[0] != '$' || text[1] == '$')
+		return NULL;
+	start = text[1] == '{' ? 2 : 1;
+	while (text[start + n] == '_' ||
+	       (text[start + n] >= 'a' && text[start + n] <= 'z') ||
+	       (text[start + n] >= 'A' && text[start + n] <= 'Z') ||
+	       (n && text[start + n] >= '0' && text[start + n] <= '9'))
+		n++;
+	return n ? arena_strndup(&ctx->arena, text + start, n) : NULL;
+}
+
+/* A path as written, with a leading "~" spelled as the variable it is. */
+static const char *spelled(struct resolver *r, const char *text)
+{
+	if (text[0] == '~' && (text[1] == '/' || !text[1]))
+		return arena_printf(&r->ctx->arena, "$HOME%s", text + 1);
+	return text;
+}
+
+/* A bad expansion: not absolute, or holding a pattern character. */
+static void report_expansion(struct resolver *r, const struct source_body *b,
+			     const struct ast_word *w, const char *v,
+			     unsigned platform, const char *why)
+{
+	const char *var = leading_variable(r->ctx, w->text);
+	struct polc_loc at;
+	struct diag *d = error(r, w->loc, "path '%s' is '%s' once expanded, %s",
+			       w->text, v, why);
+
+	if (var && vars_let_at(&r->vars, &b->scope, var, platform, &at))
+		diag_note(r->ctx, d, at, "'$%s' is defined here", var);
+}
+
 /*
- * Expand and normalise a path on each platform of @mask; calls @add once
+ * Expand and normalise a path on each platform of @mask, into one entry
  * per distinct result with the platforms it holds for.
  */
 struct expanded {
@@ -553,26 +739,24 @@ static bool expand_path(struct resolver *r, const struct source_body *b,
 
 	out->n = 0;
 	for (size_t i = 0; i < 2; i++) {
+		const char *v;
+
 		if (!(mask & platforms[i]))
 			continue;
-		const char *v;
 		if (r->opts->raw) {
-			v = w->text;
+			v = spelled(r, w->text);
 		} else {
 			v = vars_expand(&r->vars, &b->scope, w, platforms[i],
 					!reported);
-			if (!v) {
+			if (v && v[0] != '/' && !reported)
+				report_expansion(r, b, w, v, platforms[i],
+						 "which is not absolute");
+			else if (v && strpbrk(v, "*?") && !reported)
+				report_expansion(r, b, w, v, platforms[i],
+						 "which holds a pattern "
+						 "character");
+			if (!v || v[0] != '/' || strpbrk(v, "*?")) {
 				r->failed = true;
-				reported = true;
-				continue;
-			}
-			if (v[0] != '/') {
-				if (!reported)
-					error(r, w->loc,
-					      "path '%s' is '%s' once "
-					      "expanded, "
-					      "which is not absolute",
-					      w->text, v);
 				reported = true;
 				continue;
 			}
@@ -612,7 +796,7 @@ static void add_path_rule(struct resolver *r, const struct source_body *b,
 		rule->rights = s->u.rule.access.rights;
 		rule->platforms = e.mask[i];
 		rule->path = e.path[i];
-		rule->raw = w->text;
+		rule->raw = spelled(r, w->text);
 		rule->origin = origin_of(b, w->loc);
 	}
 }
@@ -770,8 +954,13 @@ static void add_set(struct resolver *r, const struct source_body *b,
 	}
 	for (size_t i = 0; i < depth; i++) {
 		if (stack[i] == set) {
-			error(r, name->loc, "syscall set '%s' contains itself",
-			      name->text);
+			struct diag *d = error(
+				r, name->loc,
+				"syscall set '%s' contains itself", name->text);
+			for (size_t k = i; k < depth; k++)
+				diag_note(r->ctx, d, stack[k]->name->loc,
+					  "'%s' is declared here",
+					  stack[k]->name->text);
 			return;
 		}
 	}
@@ -791,6 +980,19 @@ static void add_set(struct resolver *r, const struct source_body *b,
 			add_sys(r, b, s, mask, m, top, action, errno_value,
 				conds, nconds);
 	}
+}
+
+static int cond_cmp(const void *pa, const void *pb)
+{
+	const struct ir_sys_cond *a = pa, *b = pb;
+
+	if (a->arg != b->arg)
+		return a->arg < b->arg ? -1 : 1;
+	if (a->op != b->op)
+		return a->op < b->op ? -1 : 1;
+	if (a->mask != b->mask)
+		return a->mask < b->mask ? -1 : 1;
+	return (a->value > b->value) - (a->value < b->value);
 }
 
 static void add_syscall(struct resolver *r, const struct source_body *b,
@@ -820,6 +1022,9 @@ static void add_syscall(struct resolver *r, const struct source_body *b,
 		conds[i].mask = c->mask ? cond_value(c->mask) : UINT64_MAX;
 		conds[i].value = cond_value(c->value);
 	}
+	/* A canonical order, so equal condition sets compare equal. */
+	if (nconds > 1)
+		qsort(conds, nconds, sizeof(*conds), cond_cmp);
 	for (size_t i = first; i < w->len; i++) {
 		const struct ast_word *t = w->items[i];
 		const struct ast_item *stack[MAX_SET_DEPTH + 1];
@@ -871,18 +1076,26 @@ static void add_expect(struct resolver *r, const struct source_body *b,
 	struct ir_expect *x =
 		arena_array_push(&r->ctx->arena, (void **)&r->expects,
 				 &r->nexpects, &r->cexpects, sizeof(*x));
+	struct polc_loc *locs;
 
 	x->stmt = s;
 	x->platforms = mask;
 	x->origin = origin_of(b, s->loc);
+	if (s->u.expect.form == AST_EXPECT_NETWORK) {
+		/* The subjects are the ports, read from the statement. */
+		return;
+	}
 	x->subjects = arena_alloc(&r->ctx->arena,
 				  (subj->len + 1) * sizeof(*x->subjects));
-	if (!x->subjects)
+	locs = arena_alloc(&r->ctx->arena, (subj->len + 1) * sizeof(*locs));
+	x->subject_locs = locs;
+	if (!x->subjects || !locs)
 		return;
 	for (size_t i = 0; i < subj->len; i++) {
 		const struct ast_word *w = subj->items[i];
 		struct expanded e;
 
+		locs[x->nsubjects] = w->loc;
 		if (s->u.expect.form != AST_EXPECT_PATH) {
 			x->subjects[x->nsubjects++] = w->text;
 			continue;
@@ -1040,7 +1253,7 @@ static void collect_rules(struct resolver *r)
 					 .is_profile = true,
 					 .expects = level == 0 };
 
-		b.scope.body = b.body;
+		vars_scope_init(r->ctx, &b.scope, b.body);
 		b.links = profile_links(r, level, &b.links_len);
 		add_body(r, &b, b.body, IR_ALL_PLATFORMS);
 	}
@@ -1051,10 +1264,21 @@ static void collect_rules(struct resolver *r)
 
 		if (!g->reached)
 			continue;
-		b.scope.body = b.body;
-		b.links = g->via;
-		b.links_len = g->via_len;
-		add_body(r, &b, b.body, g->reached);
+		vars_scope_init(r->ctx, &b.scope, b.body);
+		/* One pass, or one per platform when they came differently. */
+		for (unsigned pi = 0; pi < 2; pi++) {
+			unsigned mask = same_links(g, pi)
+						? g->reached
+						: g->reached & (1u << pi);
+
+			if (!(mask & (1u << pi)))
+				continue;
+			b.links = g->via[pi];
+			b.links_len = g->via_len[pi];
+			add_body(r, &b, b.body, mask);
+			if (mask == g->reached)
+				break;
+		}
 	}
 	add_workdir_rules(r);
 }
@@ -1126,15 +1350,14 @@ static int sys_cmp(const void *pa, const void *pb, void *arg)
 
 	if (c)
 		return c;
-	CMP(a->action, b->action);
-	CMP(a->errno_value, b->errno_value);
 	CMP(a->nconds, b->nconds);
 	for (size_t i = 0; i < a->nconds; i++) {
-		CMP(a->conds[i].arg, b->conds[i].arg);
-		CMP(a->conds[i].op, b->conds[i].op);
-		CMP(a->conds[i].mask, b->conds[i].mask);
-		CMP(a->conds[i].value, b->conds[i].value);
+		c = cond_cmp(&a->conds[i], &b->conds[i]);
+		if (c)
+			return c;
 	}
+	CMP(a->action, b->action);
+	CMP(a->errno_value, b->errno_value);
 	CMP(a->platforms, b->platforms);
 	return origin_cmp(arg, &a->origin, &b->origin);
 }
@@ -1172,12 +1395,19 @@ static void finish_policy(struct resolver *r)
 	struct ir_policy *p = r->p;
 	size_t ng = 0;
 
-	qsort_r(r->paths, r->npaths, sizeof(*r->paths), path_cmp, r->ctx);
-	qsort_r(r->net, r->nnet, sizeof(*r->net), net_cmp, r->ctx);
-	qsort_r(r->sys, r->nsys, sizeof(*r->sys), sys_cmp, r->ctx);
-	qsort_r(r->env, r->nenv, sizeof(*r->env), env_cmp, r->ctx);
-	qsort_r(r->expects, r->nexpects, sizeof(*r->expects), expect_cmp,
-		r->ctx);
+	/* qsort_r must not see NULL, even for zero elements. */
+	if (r->npaths)
+		qsort_r(r->paths, r->npaths, sizeof(*r->paths), path_cmp,
+			r->ctx);
+	if (r->nnet)
+		qsort_r(r->net, r->nnet, sizeof(*r->net), net_cmp, r->ctx);
+	if (r->nsys)
+		qsort_r(r->sys, r->nsys, sizeof(*r->sys), sys_cmp, r->ctx);
+	if (r->nenv)
+		qsort_r(r->env, r->nenv, sizeof(*r->env), env_cmp, r->ctx);
+	if (r->nexpects)
+		qsort_r(r->expects, r->nexpects, sizeof(*r->expects),
+			expect_cmp, r->ctx);
 	p->paths = r->paths;
 	p->npaths = r->npaths;
 	p->net = r->net;
@@ -1214,11 +1444,61 @@ static void finish_policy(struct resolver *r)
 /* ---- 6. overrides and dead rules
  * ----------------------------------------------- */
 
-static bool overlaps(const struct ir_path_rule *a, const struct ir_path_rule *b)
+/*
+ * The rules that share paths with @rule: those covering its path, and, for
+ * a subtree rule, those on paths below it.  @fn is called with each.
+ */
+struct overlap_walk {
+	const struct ir_path_rule *rule;
+	bool (*fn)(const struct ir_path_rule *other, void *arg);
+	void *arg;
+};
+
+static bool skip_self(const struct ir_path_rule *other, void *arg)
 {
-	return (a->platforms & b->platforms) && (a->modes & b->modes) &&
-	       (ir_path_covers(a->path, a->file, b->path) ||
-		ir_path_covers(b->path, b->file, a->path));
+	struct overlap_walk *w = arg;
+
+	return other == w->rule || w->fn(other, w->arg);
+}
+
+static void for_overlapping(const struct ir_policy *p,
+			    const struct ir_path_rule *rule,
+			    bool (*fn)(const struct ir_path_rule *, void *),
+			    void *arg)
+{
+	struct overlap_walk w = { rule, fn, arg };
+	size_t first, n;
+
+	ir_for_covering(p, rule->path, skip_self, &w);
+	if (rule->file)
+		return;
+	n = ir_rules_below(p, rule->path, &first);
+	for (size_t i = first; i < first + n; i++)
+		if (!fn(&p->paths[i], arg))
+			return;
+}
+
+/* What an override finds among the denies that share its paths. */
+struct override_check {
+	const struct ir_path_rule *o;
+	bool lifts;
+	const struct ir_path_rule *path_only[3]; /* other modes */
+	size_t npath_only;
+};
+
+static bool lifted(const struct ir_path_rule *d, void *arg)
+{
+	struct override_check *c = arg;
+
+	if (d->verdict != IR_DENY || !(d->platforms & c->o->platforms))
+		return true;
+	if (d->modes & c->o->modes) {
+		c->lifts = true;
+		return false;
+	}
+	if (c->npath_only < 3)
+		c->path_only[c->npath_only++] = d;
+	return true;
 }
 
 static void check_overrides(struct resolver *r)
@@ -1226,25 +1506,34 @@ static void check_overrides(struct resolver *r)
 	const struct ir_policy *p = r->p;
 
 	for (size_t i = 0; i < p->npaths; i++) {
-		const struct ir_path_rule *o = &p->paths[i];
-		bool lifts = false;
+		struct override_check c = { .o = &p->paths[i] };
 
-		if (!o->override)
+		if (!c.o->override)
 			continue;
-		for (size_t j = 0; j < p->npaths && !lifts; j++)
-			lifts = p->paths[j].verdict == IR_DENY &&
-				overlaps(o, &p->paths[j]);
-		if (!lifts) {
-			struct diag *d = error(r, o->origin.loc,
-					       "override of '%s' lifts no deny",
-					       o->path);
-			diag_note(r->ctx, d, o->origin.loc,
-				  "no deny in profile '%s' covers this path "
-				  "for this access; write 'allow' instead",
+		for_overlapping(p, c.o, lifted, &c);
+		if (c.lifts)
+			continue;
+		struct diag *d =
+			error(r, c.o->origin.loc,
+			      "override of '%s' lifts no deny", c.o->path);
+		for (size_t k = 0; k < c.npath_only; k++)
+			diag_note(r->ctx, d, c.path_only[k]->origin.loc,
+				  "this deny covers the path, but for other "
+				  "access");
+		if (!c.npath_only)
+			diag_note(r->ctx, d, c.o->origin.loc,
+				  "no deny in profile '%s' covers this path; "
+				  "write 'allow' instead",
 				  p->profile);
-		}
 	}
 }
+
+/* A deny that makes an allow dead, and whether an override saves it. */
+struct dead_check {
+	const struct ir_path_rule *a;
+	const struct ir_path_rule *dead_by;
+	bool saved;
+};
 
 /* Whether every path and mode @a covers on its platforms is denied by @d. */
 static bool wholly_inside(const struct ir_path_rule *a,
@@ -1258,32 +1547,52 @@ static bool wholly_inside(const struct ir_path_rule *a,
 	return ir_path_covers(d->path, false, a->path);
 }
 
+static bool find_dead_by(const struct ir_path_rule *d, void *arg)
+{
+	struct dead_check *c = arg;
+
+	if (d->verdict == IR_DENY && wholly_inside(c->a, d)) {
+		c->dead_by = d;
+		return false;
+	}
+	return true;
+}
+
+static bool find_saving_override(const struct ir_path_rule *o, void *arg)
+{
+	struct dead_check *c = arg;
+
+	if (o->override && (o->platforms & c->a->platforms) &&
+	    (o->modes & c->a->modes)) {
+		c->saved = true;
+		return false;
+	}
+	return true;
+}
+
 static void check_dead_rules(struct resolver *r)
 {
 	const struct ir_policy *p = r->p;
 
 	for (size_t i = 0; i < p->npaths; i++) {
-		const struct ir_path_rule *a = &p->paths[i];
-		const struct ir_path_rule *dead_by = NULL;
+		struct dead_check c = { .a = &p->paths[i] };
 
-		if (a->verdict != IR_ALLOW || a->override || a->workdir ||
-		    a->rights)
+		if (c.a->verdict != IR_ALLOW || c.a->override || c.a->workdir ||
+		    c.a->rights)
 			continue;
-		for (size_t j = 0; j < p->npaths && !dead_by; j++)
-			if (p->paths[j].verdict == IR_DENY &&
-			    wholly_inside(a, &p->paths[j]))
-				dead_by = &p->paths[j];
-		for (size_t j = 0; j < p->npaths && dead_by; j++)
-			if (p->paths[j].override && overlaps(a, &p->paths[j]))
-				dead_by = NULL;
-		if (!dead_by)
+		ir_for_covering(p, c.a->path, find_dead_by, &c);
+		if (!c.dead_by)
 			continue;
-		struct diag *d = diag_at(r->ctx, DIAG_WARNING, a->origin.loc,
+		for_overlapping(p, c.a, find_saving_override, &c);
+		if (c.saved)
+			continue;
+		struct diag *d = diag_at(r->ctx, DIAG_WARNING, c.a->origin.loc,
 					 "dead rule: '%s' lies wholly inside "
 					 "a deny",
-					 a->path);
-		diag_note(r->ctx, d, dead_by->origin.loc, "denied here, by %s",
-			  ir_origin_chain(r->ctx, &dead_by->origin));
+					 c.a->path);
+		diag_note(r->ctx, d, c.dead_by->origin.loc,
+			  "denied here, by %s",
+			  ir_origin_chain(r->ctx, &c.dead_by->origin));
 	}
 }
 
@@ -1380,44 +1689,53 @@ static void check_env_overrides(struct resolver *r)
 	}
 }
 
+/*
+ * One syscall with two errno values under the same conditions: the rules
+ * are sorted by syscall, then conditions (each rule's conditions sorted,
+ * so any order of writing compares equal), then action and errno, so such
+ * pairs are neighbours on each platform.
+ */
 static bool same_conds(const struct ir_sys_rule *a, const struct ir_sys_rule *b)
 {
-	if (a->nconds != b->nconds)
-		return false;
-	/* The same set of conditions, in any order. */
-	for (size_t i = 0; i < a->nconds; i++) {
-		bool found = false;
-
-		for (size_t j = 0; j < b->nconds && !found; j++)
-			found = !memcmp(&a->conds[i], &b->conds[j],
-					sizeof(a->conds[i]));
-		if (!found)
-			return false;
-	}
-	return true;
+	return a->nconds == b->nconds &&
+	       (a->nconds == 0 ||
+		memcmp(a->conds, b->conds, a->nconds * sizeof(*a->conds)) == 0);
 }
 
 static void check_errno_conflicts(struct resolver *r)
 {
-	for (size_t i = 0; i < r->nsys; i++) {
-		const struct ir_sys_rule *a = &r->sys[i];
+	const struct ir_policy *p = r->p;
 
-		for (size_t j = 0; j < i && a->action == IR_SYS_ERRNO; j++) {
-			const struct ir_sys_rule *b = &r->sys[j];
+	for (size_t i = 1; i < p->nsys; i++) {
+		const struct ir_sys_rule *a = &p->sys[i];
+
+		if (a->action != IR_SYS_ERRNO)
+			continue;
+		/* Earlier errno rules for the same syscall and conditions. */
+		for (size_t j = i; j-- > 0;) {
+			const struct ir_sys_rule *b = &p->sys[j];
 
 			if (b->action != IR_SYS_ERRNO ||
-			    b->errno_value == a->errno_value ||
-			    strcmp(a->syscall, b->syscall) ||
-			    !(a->platforms & b->platforms) || !same_conds(a, b))
+			    strcmp(a->syscall, b->syscall) || !same_conds(a, b))
+				break;
+			if (b->errno_value == a->errno_value ||
+			    !(a->platforms & b->platforms))
 				continue;
-			struct diag *d = error(
-				r, a->origin.loc,
-				"syscall '%s' gets errno %u here "
-				"and errno %u elsewhere, under "
-				"the same conditions",
-				a->syscall, a->errno_value, b->errno_value);
-			diag_note(r->ctx, d, b->origin.loc, "errno %u here",
-				  b->errno_value);
+			/* Reported at the one written later. */
+			const struct ir_sys_rule *here = a, *there = b;
+			if (origin_cmp(r->ctx, &a->origin, &b->origin) < 0) {
+				here = b;
+				there = a;
+			}
+			struct diag *d =
+				error(r, here->origin.loc,
+				      "syscall '%s' gets errno %u here "
+				      "and errno %u elsewhere, under "
+				      "the same conditions",
+				      here->syscall, here->errno_value,
+				      there->errno_value);
+			diag_note(r->ctx, d, there->origin.loc, "errno %u here",
+				  there->errno_value);
 			break;
 		}
 	}
@@ -1435,6 +1753,28 @@ static const char *description_of(const struct ast_item *it)
 			return s->u.text->text;
 	}
 	return "";
+}
+
+int ir_check_groups(struct polc_ctx *ctx, const struct load_unit *unit,
+		    const struct ir_options *opts)
+{
+	struct resolver r = { .ctx = ctx, .unit = unit, .opts = opts };
+
+	r.p = arena_alloc(&ctx->arena, sizeof(*r.p));
+	vars_env_init(&r.vars, ctx, unit, opts);
+	collect_groups(&r);
+	for (size_t i = 0; i < r.ngroups; i++) {
+		struct group_state *g = &r.groups[i];
+		struct reach w = { 0 };
+		struct source_body b = { .body = &g->item->body,
+					 .expects = true };
+
+		check_group_uses(&r, &w, g, g->item->name);
+		/* Names of sets and variables: the rules go nowhere. */
+		vars_scope_init(ctx, &b.scope, b.body);
+		add_body(&r, &b, b.body, g->clause);
+	}
+	return r.failed ? -1 : 0;
 }
 
 const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
@@ -1473,8 +1813,8 @@ const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
 		return NULL;
 	collect_rules(&r);
 	resolve_env_sets(&r);
-	check_errno_conflicts(&r);
 	finish_policy(&r);
+	check_errno_conflicts(&r);
 	if (!r.failed && !opts->raw) {
 		check_env_overrides(&r);
 		check_overrides(&r);

@@ -82,34 +82,56 @@ void vars_env_init(struct var_env *env, struct polc_ctx *ctx,
 	}
 }
 
-static bool block_applies(const struct ast_stmt *block, unsigned platform)
+static unsigned block_platforms(const struct ast_stmt *block)
 {
+	unsigned mask = 0;
+
 	for (size_t i = 0; i < block->u.platform.names.len; i++) {
 		const struct ast_word *w = block->u.platform.names.items[i];
 
-		if ((strcmp(w->text, "linux") == 0 && platform == IR_LINUX) ||
-		    (strcmp(w->text, "macos") == 0 && platform == IR_MACOS))
-			return true;
+		mask |= strcmp(w->text, "linux") == 0	? IR_LINUX
+			: strcmp(w->text, "macos") == 0 ? IR_MACOS
+							: 0;
 	}
-	return false;
+	return mask;
 }
 
-/* A let named @name in @body (or its blocks that apply), or NULL. */
-static const struct ast_stmt *body_let(const struct ptrvec *body,
-				       const char *name, unsigned platform)
+static void index_lets(struct polc_ctx *ctx, struct var_scope *scope,
+		       const struct ptrvec *body, unsigned platforms)
 {
 	for (size_t i = 0; body && i < body->len; i++) {
 		const struct ast_stmt *s = body->items[i];
 
-		if (s->kind == AST_LET &&
-		    strcmp(s->u.let.name->text, name) == 0)
-			return s;
-		if (s->kind == AST_PLATFORM && block_applies(s, platform)) {
-			const struct ast_stmt *in =
-				body_let(&s->u.platform.body, name, platform);
-			if (in)
-				return in;
+		if (s->kind == AST_PLATFORM) {
+			index_lets(ctx, scope, &s->u.platform.body,
+				   platforms & block_platforms(s));
+		} else if (s->kind == AST_LET) {
+			struct scope_let *l =
+				arena_alloc(&ctx->arena, sizeof(*l));
+			l->let = s;
+			l->platforms = platforms;
+			ptrvec_push(&ctx->arena, &scope->lets, l);
 		}
+	}
+}
+
+void vars_scope_init(struct polc_ctx *ctx, struct var_scope *scope,
+		     const struct ptrvec *body)
+{
+	scope->lets = (struct ptrvec){ 0 };
+	index_lets(ctx, scope, body, IR_ALL_PLATFORMS);
+}
+
+/* The let named @name visible on @platform in @scope, or NULL. */
+static const struct ast_stmt *scope_let(const struct var_scope *scope,
+					const char *name, unsigned platform)
+{
+	for (size_t i = 0; i < scope->lets.len; i++) {
+		const struct scope_let *l = scope->lets.items[i];
+
+		if ((l->platforms & platform) &&
+		    strcmp(l->let->u.let.name->text, name) == 0)
+			return l->let;
 	}
 	return NULL;
 }
@@ -117,7 +139,7 @@ static const struct ast_stmt *body_let(const struct ptrvec *body,
 static bool lookup(struct expansion *x, const struct var_scope *scope,
 		   const char *name, struct definition *def)
 {
-	const struct ast_stmt *s = body_let(scope->body, name, x->platform);
+	const struct ast_stmt *s = scope_let(scope, name, x->platform);
 
 	*def = (struct definition){ .builtin_index = -1 };
 	if (s) {
@@ -132,7 +154,7 @@ static bool lookup(struct expansion *x, const struct var_scope *scope,
 		if (strcmp(it->name->text, name) == 0) {
 			def->name = it->name;
 			def->value = it->value;
-			def->scope = (struct var_scope){ NULL };
+			def->scope = (struct var_scope){ { 0 } };
 			return true;
 		}
 	}
@@ -146,15 +168,12 @@ static bool lookup(struct expansion *x, const struct var_scope *scope,
 	return false;
 }
 
-static void suggest_lets(struct misspell *m, const struct ptrvec *body)
+static void suggest_lets(struct misspell *m, const struct var_scope *scope)
 {
-	for (size_t i = 0; body && i < body->len; i++) {
-		const struct ast_stmt *s = body->items[i];
+	for (size_t i = 0; i < scope->lets.len; i++) {
+		const struct scope_let *l = scope->lets.items[i];
 
-		if (s->kind == AST_LET)
-			misspell_offer(m, s->u.let.name->text);
-		else if (s->kind == AST_PLATFORM)
-			suggest_lets(m, &s->u.platform.body);
+		misspell_offer(m, l->let->u.let.name->text);
 	}
 }
 
@@ -167,14 +186,24 @@ static void report_undefined(struct expansion *x, const struct var_scope *scope,
 	if (!x->report)
 		return;
 	misspell_init(&m, name);
-	suggest_lets(&m, scope->body);
+	suggest_lets(&m, scope);
 	for (size_t i = 0; i < x->env->globals.len; i++)
 		misspell_offer(
 			&m, ((const struct ast_item *)x->env->globals.items[i])
 				    ->name->text);
 	for (int i = 0; i < IR_VAR_COUNT; i++)
 		misspell_offer(&m, builtin_names[i]);
-	if (misspell_result(&m))
+	struct expansion other = *x;
+	struct definition def;
+
+	other.platform = x->platform ^ IR_ALL_PLATFORMS;
+	if (lookup(&other, scope, name, &def))
+		diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+			"variable '$%s' is undefined on %s (it is defined "
+			"only for %s)",
+			name, x->platform == IR_LINUX ? "linux" : "macos",
+			x->platform == IR_LINUX ? "macos" : "linux");
+	else if (misspell_result(&m))
 		diag_at(x->env->ctx, DIAG_ERROR, w->loc,
 			"undefined variable '$%s'; did you mean '$%s'?", name,
 			misspell_result(&m));
@@ -231,15 +260,26 @@ static const char *value_of(struct expansion *x, const struct var_scope *scope,
 	if (def.builtin_index >= 0) {
 		if (def.builtin)
 			return def.builtin;
+		static const char *const options[IR_VAR_COUNT] = {
+			[IR_VAR_HOME] = "--home DIR",
+			[IR_VAR_TMPDIR] = "--tmpdir DIR",
+			[IR_VAR_UID] = "--uid N",
+			[IR_VAR_USER] = "--user NAME",
+			[IR_VAR_WORKDIR] = "--workdir DIR",
+		};
+		const char *how = options[def.builtin_index];
+
 		x->failed = true;
-		if (x->report)
+		if (x->report && how)
 			diag_at(x->env->ctx, DIAG_ERROR, w->loc,
 				"'$%s' has no value here (give it one with "
-				"--%s)",
-				name,
-				def.builtin_index == IR_VAR_WORKDIR
-					? "workdir DIR"
-					: "home DIR");
+				"%s)",
+				name, how);
+		else if (x->report)
+			diag_at(x->env->ctx, DIAG_ERROR, w->loc,
+				"'$%s' has no value here (set %s in the "
+				"environment, or give --home DIR)",
+				name, name);
 		return NULL;
 	}
 	for (size_t i = 0; i < x->depth; i++) {
@@ -327,6 +367,18 @@ const char *vars_expand(struct var_env *env, const struct var_scope *scope,
 	const char *v = expand(&x, scope, w);
 
 	return x.failed ? NULL : v;
+}
+
+bool vars_let_at(struct var_env *env, const struct var_scope *scope,
+		 const char *name, unsigned platform, struct polc_loc *loc)
+{
+	struct expansion x = { .env = env, .platform = platform };
+	struct definition def;
+
+	if (!lookup(&x, scope, name, &def) || !def.name)
+		return false;
+	*loc = def.name->loc;
+	return true;
 }
 
 const char *vars_normalise(struct polc_ctx *ctx, const char *path)

@@ -20,12 +20,23 @@
 struct load_unit;
 
 /**
- * struct var_scope - where a word was written
- * @body: the statements of the enclosing profile or group; NULL at top level
+ * struct var_scope - the lets visible where a word was written
+ * @lets: struct scope_let *: those of the enclosing profile or group body
+ *        and of its platform blocks; empty at top level
  */
 struct var_scope {
-	const struct ptrvec *body;
+	struct ptrvec lets;
 };
+
+/* A let of a body, and the platforms its block limits it to. */
+struct scope_let {
+	const struct ast_stmt *let;
+	unsigned platforms;
+};
+
+/* Index the lets of @body once (resolution expands many words in it). */
+void vars_scope_init(struct polc_ctx *ctx, struct var_scope *scope,
+		     const struct ptrvec *body);
 
 /**
  * struct var_env - what expansion reads
@@ -48,6 +59,13 @@ void vars_env_init(struct var_env *env, struct polc_ctx *ctx,
 const char *vars_expand(struct var_env *env, const struct var_scope *scope,
 			const struct ast_word *w, unsigned platform,
 			bool report);
+
+/*
+ * Where user variable @name, as seen from @scope on @platform, is defined.
+ * False for built-ins and undefined names.
+ */
+bool vars_let_at(struct var_env *env, const struct var_scope *scope,
+		 const char *name, unsigned platform, struct polc_loc *loc);
 
 /*
  * Normalise an absolute path lexically: repeated '/' merged, "." dropped,

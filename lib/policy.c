@@ -1,6 +1,6 @@
 /*
  * policy.c - the public API's commands on resolved policies: validate,
- * show, explain and groups (diff.c holds diff).
+ * show, explain, diff (ir/diff.c compares) and groups.
  *
  * A PROFILE argument is a name in the library, or a file: the file joins
  * the library for this compilation, and the profile is the one it defines.
@@ -238,10 +238,15 @@ int polc_validate(polc_ctx *ctx, const char *const *args, size_t nargs)
 		if (lib_names_a_file(args[i]))
 			files[nfiles++] = args[i];
 	struct load_unit *unit = load_args(ctx, files, nfiles);
+	struct ir_options opts;
+
 	if (!unit)
 		return -1;
+	build_options(ctx, &opts, false);
+	if (ir_check_groups(ctx, unit, &opts) != 0)
+		rc = -1;
 	if (nargs == 0)
-		return validate_unit_profiles(ctx, unit, NULL);
+		return validate_unit_profiles(ctx, unit, NULL) ? -1 : rc;
 	for (size_t i = 0; i < nargs; i++) {
 		if (!lib_names_a_file(args[i])) {
 			if (validate_name(ctx, unit, args[i]) != 0)
@@ -288,7 +293,8 @@ static const char *explain_path(struct polc_ctx *ctx, const char *arg)
 
 	build_options(ctx, &opts, false);
 	vars_env_init(&env, ctx, &none, &opts);
-	v = vars_expand(&env, &(struct var_scope){ NULL }, &w, IR_LINUX, false);
+	v = vars_expand(&env, &(struct var_scope){ { 0 } }, &w, IR_LINUX,
+			false);
 	if (!v) {
 		diag_subject(ctx, DIAG_ERROR, arg,
 			     "cannot expand this path (an unknown variable?)");
@@ -308,6 +314,14 @@ static const char *explain_path(struct polc_ctx *ctx, const char *arg)
 	return vars_normalise(ctx, v);
 }
 
+/* A rule's path as people write it: "$HOME/x" reads better as "~/x". */
+static const char *as_written(struct polc_ctx *ctx, const char *raw)
+{
+	if (strncmp(raw, "$HOME", 5) == 0 && (raw[5] == '/' || !raw[5]))
+		return arena_printf(&ctx->arena, "~%s", raw + 5);
+	return raw;
+}
+
 static void print_rule_line(struct polc_ctx *ctx, const struct ir_path_rule *r,
 			    FILE *out)
 {
@@ -315,7 +329,7 @@ static void print_rule_line(struct polc_ctx *ctx, const struct ir_path_rule *r,
 		r->override ? "override " : "",
 		r->verdict == IR_ALLOW ? "allow" : "deny",
 		r->file ? "file " : "",
-		r->workdir ? "$WORKDIR (workdir)" : r->raw,
+		r->workdir ? "$WORKDIR (workdir)" : as_written(ctx, r->raw),
 		ir_origin_chain(ctx, &r->origin),
 		ir_origin_where(ctx, &r->origin));
 }
@@ -373,6 +387,32 @@ int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
 			if (both)
 				break;
 		}
+	}
+	return 0;
+}
+
+/* ---- diff ------------------------------------------------------------------
+ */
+
+int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json, FILE *out)
+{
+	/* Both sides resolve, so errors in either are all reported. */
+	const struct ir_policy *pa = resolve_arg(ctx, a, false, NULL);
+	const struct ir_policy *pb = resolve_arg(ctx, b, false, NULL);
+	struct ir_diff_options opts = {
+		.from = a,
+		.to = b,
+		.home = ctx->variables[IR_VAR_HOME],
+		.workdir = ctx->variables[IR_VAR_WORKDIR],
+		.json = json,
+	};
+
+	if (!pa || !pb)
+		return -1;
+	ir_diff(ctx, pa, pb, &opts, out);
+	if (arena_failed(&ctx->arena)) {
+		diag_subject(ctx, DIAG_ERROR, b, "out of memory");
+		return -1;
 	}
 	return 0;
 }

@@ -169,3 +169,101 @@ const char *word_at(const struct ptrvec *v, size_t i)
 	ck_assert_uint_gt(v->len, i);
 	return ((const struct ast_word *)v->items[i])->text;
 }
+
+/* ---- resolution fixtures ---------------------------------------------- */
+
+struct ast_file *unit_add(struct polc_ctx *ctx, struct load_unit *unit,
+			  const char *name, const char *text)
+{
+	int prc;
+	struct ast_file *file = parse_mem(ctx, name, text, strlen(text), &prc);
+
+	if (prc != 0 || ast_check(ctx, file) != 0)
+		ck_abort_msg("%s does not check:\n%s\n%s", name, text,
+			     diags_text(ctx));
+	ptrvec_push(&ctx->arena, &unit->files, file);
+	return file;
+}
+
+void test_options(struct polc_ctx *ctx, struct ir_options *opts)
+{
+	static const char *const values[IR_VAR_COUNT] = {
+		[IR_VAR_HOME] = "/home/user",
+		[IR_VAR_TMPDIR] = "/tmp",
+		[IR_VAR_UID] = "1000",
+		[IR_VAR_USER] = "user",
+		[IR_VAR_WORKDIR] = "/work/project",
+		[IR_VAR_XDG_CONFIG_HOME] = "/home/user/.config",
+		[IR_VAR_XDG_CACHE_HOME] = "/home/user/.cache",
+		[IR_VAR_XDG_DATA_HOME] = "/home/user/.local/share",
+		[IR_VAR_XDG_STATE_HOME] = "/home/user/.local/state",
+		[IR_VAR_XDG_RUNTIME_DIR] = "/run/user/1000",
+	};
+
+	memset(opts, 0, sizeof(*opts));
+	for (int i = 0; i < IR_VAR_COUNT; i++) {
+		if (i <= IR_VAR_WORKDIR)
+			ctx->variables[i] = values[i];
+		opts->builtins[i] = values[i];
+	}
+}
+
+const char *diags_brief(struct polc_ctx *ctx)
+{
+	const char *all = diags_text(ctx);
+	char *out = arena_alloc(&ctx->arena, strlen(all) + 1);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(out);
+	for (const char *line = all; *line;) {
+		const char *end = strchrnul(line, '\n');
+		size_t n = (size_t)(end - line) + (*end == '\n');
+
+		if (line[0] != ' ') {
+			memcpy(out + len, line, n);
+			len += n;
+		}
+		line += n;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+const char *ir_text(struct polc_ctx *ctx, const struct ir_policy *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ir_print(ctx, p, f);
+	fclose(f);
+	return keep(ctx, buf, len);
+}
+
+size_t count_path_rules(const struct ir_policy *p, const char *path)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->npaths; i++)
+		n += strcmp(p->paths[i].path, path) == 0;
+	return n;
+}
+
+const struct ir_path_rule *find_path_rule(const struct ir_policy *p,
+					  const char *path)
+{
+	for (size_t i = 0; i < p->npaths; i++)
+		if (strcmp(p->paths[i].path, path) == 0)
+			return &p->paths[i];
+	return NULL;
+}
+
+enum ir_verdict decide(struct polc_ctx *ctx, const struct ir_policy *p,
+		       unsigned platform, const char *path, unsigned access)
+{
+	struct ir_decision d;
+
+	ir_decide_path(ctx, p, platform, path, access, &d);
+	return d.verdict;
+}

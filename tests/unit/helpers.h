@@ -11,7 +11,9 @@
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "frontend/ast.h"
+#include "frontend/load.h"
 #include "include/polc.h"
+#include "ir/ir.h"
 
 /*
  * Parse @text (NUL-terminated; it must outlive @ctx) as file "t.pol".
@@ -65,5 +67,41 @@ struct ast_stmt *stmt_at(const struct ast_file *file, size_t i, size_t j);
 
 /* The text of word @i of @v. */
 const char *word_at(const struct ptrvec *v, size_t i);
+
+/* ---- resolution fixtures ---------------------------------------------- */
+
+/*
+ * Parse and check @text (it must outlive @ctx) as file @name, asserting that
+ * it is clean, and append the tree to @unit.
+ */
+struct ast_file *unit_add(struct polc_ctx *ctx, struct load_unit *unit,
+			  const char *name, const char *text);
+
+/*
+ * The built-ins of the resolution tests, set in ctx->variables and filled
+ * into @opts the way lib/policy.c does: HOME=/home/user,
+ * WORKDIR=/work/project, TMPDIR=/tmp, UID=1000, USER=user, the XDG
+ * directories below HOME and XDG_RUNTIME_DIR=/run/user/1000.
+ */
+void test_options(struct polc_ctx *ctx, struct ir_options *opts);
+
+/*
+ * The queued diagnostics, rendered (sorted, repeats dropped) and dropped,
+ * keeping only the first line of each diagnostic and note:
+ * "t.pol:2:5: error: …\n".
+ */
+const char *diags_brief(struct polc_ctx *ctx);
+
+/* ir_print() of @p (arena memory). */
+const char *ir_text(struct polc_ctx *ctx, const struct ir_policy *p);
+
+/* The number of path rules of @p on @path, and the first of them (or NULL). */
+size_t count_path_rules(const struct ir_policy *p, const char *path);
+const struct ir_path_rule *find_path_rule(const struct ir_policy *p,
+					  const char *path);
+
+/* The verdict of ir_decide_path() for one question. */
+enum ir_verdict decide(struct polc_ctx *ctx, const struct ir_policy *p,
+		       unsigned platform, const char *path, unsigned access);
 
 #endif

@@ -14,6 +14,9 @@ int main(void)
 	srunner_add_suite(sr, suite_check());
 	srunner_add_suite(sr, suite_print());
 	srunner_add_suite(sr, suite_diag());
+	srunner_add_suite(sr, suite_resolve());
+	srunner_add_suite(sr, suite_decide());
+	srunner_add_suite(sr, suite_stdlib());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

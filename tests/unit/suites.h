@@ -11,5 +11,8 @@ Suite *suite_parser(void);
 Suite *suite_check(void);
 Suite *suite_print(void);
 Suite *suite_diag(void);
+Suite *suite_resolve(void);
+Suite *suite_decide(void);
+Suite *suite_stdlib(void);
 
 #endif
