@@ -1,0 +1,89 @@
+/*
+ * fuzz_resolve.c - libFuzzer harness for resolution and the decision
+ * procedure.
+ *
+ * Each input is parsed and checked as a .pol file; when it is clean, every
+ * profile it defines is resolved (with fixed built-in variables), its
+ * expects are evaluated, it is printed as text and JSON, and a few paths are
+ * decided.  Errors are fine; crashes, leaks, undefined behaviour and
+ * runaway time are what the sanitizers and libFuzzer catch.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/ctx.h"
+#include "common/source.h"
+#include "frontend/ast.h"
+#include "frontend/check.h"
+#include "frontend/load.h"
+#include "ir/ir.h"
+#include "polc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const builtins[IR_VAR_COUNT] = {
+	"/home/user",
+	"/tmp",
+	"1000",
+	"user",
+	"/work/project",
+	"/home/user/.config",
+	"/home/user/.cache",
+	"/home/user/.local/share",
+	"/home/user/.local/state",
+	"/run/user/1000",
+};
+
+static void exercise(polc_ctx *ctx, const struct ir_policy *p, FILE *sink)
+{
+	static const char *const paths[] = { "/", "/home/user/.ssh/id_rsa",
+					     "/work/project/src/x.c", "/tmp/x",
+					     "/usr/bin/env" };
+
+	ir_check_expects(ctx, p);
+	ir_print(ctx, p, sink);
+	ir_print_json(ctx, p, sink);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		struct ir_decision d;
+
+		ir_decide_path(ctx, p, IR_LINUX, paths[i], IR_WRITE, &d);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	polc_ctx *ctx = polc_ctx_new();
+	struct load_unit unit = { 0 };
+	struct ir_options opts = { 0 };
+	struct ast_file *file;
+	FILE *sink = fopen("/dev/null", "w");
+
+	if (!ctx || !sink)
+		goto out;
+	char *copy = arena_strndup(&ctx->arena, (const char *)data, size);
+	uint32_t id = source_add(ctx, "fuzz.pol", copy, size);
+	if (!id || ast_parse(ctx, id, &file) != 0 || ast_check(ctx, file) != 0)
+		goto out;
+	ptrvec_push(&ctx->arena, &unit.files, file);
+	if (ast_check_duplicates(ctx, &unit.files) != 0)
+		goto out;
+	memcpy(opts.builtins, builtins, sizeof(builtins));
+	ir_check_groups(ctx, &unit, &opts);
+	for (size_t i = 0; i < file->items.len; i++) {
+		const struct ast_item *it = file->items.items[i];
+		const struct ir_policy *p;
+
+		if (it->kind != AST_ITEM_PROFILE)
+			continue;
+		p = ir_resolve(ctx, &unit, it->name->text, &opts);
+		if (p)
+			exercise(ctx, p, sink);
+	}
+out:
+	if (sink)
+		fclose(sink);
+	polc_ctx_free(ctx);
+	return 0;
+}
