@@ -220,9 +220,9 @@ static bool want_colour(const char *when)
 
 /*
  * Values of the built-in variables: the options, else this process's
- * environment (HOME, USER, TMPDIR and the XDG directories when absolute;
- * the current directory as WORKDIR).  With --home, the XDG directories
- * follow the given home rather than the environment's.
+ * environment (HOME, WORKDIR, USER, TMPDIR and the XDG directories when
+ * absolute; the current directory when WORKDIR is not set).  With --home, the
+ * XDG directories follow the given home rather than the environment's.
  */
 static int set_variables(struct cli *cli)
 {
@@ -238,7 +238,10 @@ static int set_variables(struct cli *cli)
 	env[0] = getenv("HOME") && getenv("HOME")[0] == '/' ? getenv("HOME")
 		 : pw					    ? pw->pw_dir
 							    : NULL;
-	env[1] = getcwd(cwd, sizeof(cwd));
+	/* $WORKDIR from the environment when a shell has it, as for HOME. */
+	env[1] = getenv("WORKDIR") && getenv("WORKDIR")[0] == '/'
+			 ? getenv("WORKDIR")
+			 : getcwd(cwd, sizeof(cwd));
 	env[2] = getenv("TMPDIR") && getenv("TMPDIR")[0] == '/'
 			 ? getenv("TMPDIR")
 			 : NULL;

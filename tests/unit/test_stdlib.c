@@ -332,6 +332,56 @@ START_TEST(test_profiles_resolve_cleanly_and_keep_their_expects)
 }
 END_TEST
 
+/*
+ * The stdlib's promises must hold wherever the user lives and works: a home
+ * or a project under an allowed /tmp, a project that is the home, root's
+ * home.  Deny beats allow, so every expect must still hold.
+ */
+START_TEST(test_expects_hold_in_any_environment)
+{
+	static const struct {
+		const char *home, *workdir, *tmpdir;
+	} envs[] = {
+		{ "/home/user", "/work/project", "/tmp" },
+		{ "/tmp/home", "/tmp/home/project", "/tmp" },
+		{ "/home/user", "/tmp/project", "/tmp" },
+		{ "/home/user", "/home/user", "/tmp" },
+		{ "/root", "/root/src/app", "/var/tmp" },
+		{ "/Users/someone", "/Users/someone/Code/app", "/private/tmp" },
+	};
+	const struct ast_item *profiles[MAX_ITEMS];
+	size_t nprofiles = items_of(AST_ITEM_PROFILE, profiles, MAX_ITEMS);
+
+	for (size_t e = 0; e < sizeof(envs) / sizeof(*envs); e++) {
+		struct ir_options o = opts;
+
+		o.builtins[IR_VAR_HOME] = envs[e].home;
+		o.builtins[IR_VAR_WORKDIR] = envs[e].workdir;
+		o.builtins[IR_VAR_TMPDIR] = envs[e].tmpdir;
+		o.builtins[IR_VAR_XDG_CONFIG_HOME] =
+			arena_printf(&ctx->arena, "%s/.config", envs[e].home);
+		o.builtins[IR_VAR_XDG_CACHE_HOME] =
+			arena_printf(&ctx->arena, "%s/.cache", envs[e].home);
+		o.builtins[IR_VAR_XDG_DATA_HOME] = arena_printf(
+			&ctx->arena, "%s/.local/share", envs[e].home);
+		o.builtins[IR_VAR_XDG_STATE_HOME] = arena_printf(
+			&ctx->arena, "%s/.local/state", envs[e].home);
+		for (size_t k = 0; k < nprofiles; k++) {
+			const char *name = profiles[k]->name->text;
+			const struct ir_policy *p =
+				ir_resolve(ctx, &unit, name, &o);
+
+			if (!p || ir_check_expects(ctx, p) != 0 || ctx->nerrors)
+				ck_abort_msg("%s fails with HOME=%s WORKDIR=%s "
+					     "TMPDIR=%s:\n%s",
+					     name, envs[e].home,
+					     envs[e].workdir, envs[e].tmpdir,
+					     diags_text(ctx));
+		}
+	}
+}
+END_TEST
+
 /* Every child of default is default plus more: its chain ends there. */
 START_TEST(test_profiles_extend_default)
 {
@@ -360,6 +410,7 @@ Suite *suite_stdlib(void)
 	tcase_add_test(tc, test_required_deny_invariant);
 	tcase_add_test(tc,
 		       test_profiles_resolve_cleanly_and_keep_their_expects);
+	tcase_add_test(tc, test_expects_hold_in_any_environment);
 	tcase_add_test(tc, test_profiles_extend_default);
 	suite_add_tcase(s, tc);
 	return s;
