@@ -26,6 +26,10 @@ static const char usage[] =
 	"  fmt [-w|--check] FILE...            print in canonical form\n"
 	"  show PROFILE [--json] [--raw]       the resolved policy\n"
 	"  explain PROFILE PATH [--access M]   a decision and its rules\n"
+	"  build PROFILE --target landlock [--materialize] [--json]\n"
+	"        [--abi N] [--best-effort]     what a target enforces\n"
+	"  run -p PROFILE [--abi N] [--best-effort] [--dry-run] -- CMD...\n"
+	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"
@@ -105,6 +109,7 @@ static const struct {
 	{ "validate", cmd_validate }, { "fmt", cmd_fmt },
 	{ "show", cmd_show },	      { "profiles", cmd_profiles },
 	{ "groups", cmd_groups },     { "explain", cmd_explain },
+	{ "build", cmd_build },	      { "run", cmd_run },
 	{ "diff", cmd_diff },
 };
 

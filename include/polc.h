@@ -112,6 +112,64 @@ POLC_API int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
 POLC_API int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json,
 		       FILE *out);
 
+/**
+ * struct polc_target_options - how to build for a target
+ * @abi: Landlock ABI to build for; 0 for the running kernel's
+ * @best_effort: a protection the target cannot give is a warning, not an
+ *               error
+ * @materialize: carve against this host's filesystem (Landlock)
+ * @json: print JSON rather than a listing
+ */
+struct polc_target_options {
+	unsigned abi;
+	bool best_effort;
+	bool materialize;
+	bool json;
+};
+
+/* Print what PROFILE lowers to for @target ("landlock"). */
+POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
+			const struct polc_target_options *opts, FILE *out);
+
+/**
+ * struct polc_run_options - polc run
+ * @profile: the PROFILE argument
+ * @target: @abi and @best_effort as for polc_build
+ * @dry_run: print the materialised ruleset and the report instead
+ * @argv: the command, NULL-terminated
+ * @before_exec: called once everything is ready, just before the command
+ *               starts (the CLI prints warnings there); may be NULL
+ * @arg: passed to @before_exec
+ */
+struct polc_run_options {
+	const char *profile;
+	struct polc_target_options target;
+	bool dry_run;
+	char *const *argv;
+	void (*before_exec)(polc_ctx *ctx, void *arg);
+	void *arg;
+};
+
+/* Exit statuses of polc run besides the command's own. */
+enum {
+	POLC_RUN_SANDBOX_FAILED = 125, /* the sandbox could not be set up */
+	POLC_RUN_CANNOT_EXECUTE = 126, /* the command could not be executed */
+	POLC_RUN_NOT_FOUND = 127,      /* the command was not found */
+};
+
+/*
+ * Run the command of @opts under PROFILE: resolve, lower for Landlock,
+ * fork; the child builds the environment the policy allows, materialises
+ * and applies the ruleset, sets no_new_privs, closes inherited descriptors
+ * above 2 and executes the command; the parent forwards SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT and waits.  *status receives the command's exit status
+ * (128 + N when signal N ended it) or one of POLC_RUN_*.  Returns 0 when
+ * the command ran (whatever its status), -1 with errors queued otherwise.
+ * Nothing runs unsandboxed.
+ */
+POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
+		      int *status);
+
 /* Print the definition of group @name. */
 POLC_API int polc_describe_group(polc_ctx *ctx, const char *name, FILE *out);
 

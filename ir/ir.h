@@ -249,6 +249,7 @@ struct ir_expect {
  * @profile: its name
  * @description: its description, or ""
  * @item: its definition
+ * @loc: where its name is written (for messages about it as a whole)
  * @chain: the extends chain, the profile first, its root last
  * @groups: names of the groups it ends up with, sorted
  * @group_platforms: the platforms each of @groups applies on
@@ -263,6 +264,7 @@ struct ir_policy {
 	const char *profile;
 	const char *description;
 	const struct ast_item *item;
+	struct polc_loc loc;
 	const char **chain;
 	size_t chain_len;
 	const char **groups;

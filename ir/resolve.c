@@ -1803,6 +1803,7 @@ const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
 	r.p->profile = profile->name->text;
 	r.p->description = description_of(profile);
 	r.p->item = profile;
+	r.p->loc = profile->name->loc;
 	for (unsigned pi = 0; pi < 2; pi++)
 		r.p->settings[pi].sys_default = IR_SYS_ALLOW;
 	vars_env_init(&r.vars, ctx, unit, opts);

@@ -9,12 +9,17 @@
 struct polc_ctx;
 struct load_unit;
 struct ast_item;
+struct ir_policy;
 
 /* Whether a PROFILE argument names a file ('/' in it, or a .pol suffix). */
 bool lib_names_a_file(const char *arg);
 
 /* Load the library; *rc receives load_library()'s result. */
 struct load_unit *lib_library(struct polc_ctx *ctx, int *rc);
+
+/* Resolve a PROFILE argument (a name, or a file); NULL after errors. */
+const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
+				    bool raw);
 
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);

@@ -133,6 +133,16 @@ static struct load_unit *load_for(struct polc_ctx *ctx, const char *arg,
 
 static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
 					   const char *arg, bool raw,
+					   struct load_unit **unit_out);
+
+const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
+				    bool raw)
+{
+	return resolve_arg(ctx, arg, raw, NULL);
+}
+
+static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
+					   const char *arg, bool raw,
 					   struct load_unit **unit_out)
 {
 	const char *name;

@@ -1,0 +1,144 @@
+/*
+ * apply.c - the Landlock system calls: probing the ABI and restricting the
+ * calling process with a materialised ruleset.
+ *
+ * ll_apply() runs in polc run's child between fork and exec.  It opens each
+ * path once (O_PATH, so no read permission is needed, and never following
+ * a link for entries a carve listed), classifies it with fstat on that
+ * descriptor (a file gets file rights only), adds the rule and closes the
+ * descriptor.  Any failure aborts before landlock_restrict_self(): the
+ * caller then exits without running anything, so there is never a partial
+ * sandbox.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backends/landlock/landlock.h"
+
+static long create_ruleset(const struct ll_ruleset_attr *attr, size_t size,
+			   uint32_t flags)
+{
+	return syscall(LL_SYS_CREATE_RULESET, attr, size, flags);
+}
+
+static long add_rule(int fd, int type, const void *attr)
+{
+	return syscall(LL_SYS_ADD_RULE, fd, type, attr, 0);
+}
+
+static long restrict_self(int fd)
+{
+	return syscall(LL_SYS_RESTRICT_SELF, fd, 0);
+}
+
+unsigned ll_probe_abi(void)
+{
+	long abi = create_ruleset(NULL, 0, LL_CREATE_RULESET_VERSION);
+
+	return abi > 0 ? (unsigned)abi : 0;
+}
+
+/* The size of struct landlock_ruleset_attr for @abi. */
+static size_t attr_size(unsigned abi)
+{
+	if (abi >= 6)
+		return sizeof(struct ll_ruleset_attr);
+	if (abi >= 4)
+		return offsetof(struct ll_ruleset_attr, scoped);
+	return offsetof(struct ll_ruleset_attr, handled_access_net);
+}
+
+static int fail(char *err, size_t errlen, const char *what, const char *path)
+{
+	snprintf(err, errlen, "%s%s%s: %s", what, path ? " " : "",
+		 path ? path : "", strerror(errno));
+	return -1;
+}
+
+static int add_path(int ruleset, const struct ll_fs_rule *r, uint64_t handled,
+		    char *err, size_t errlen)
+{
+	int fd = open(r->path,
+		      O_PATH | O_CLOEXEC | (r->nofollow ? O_NOFOLLOW : 0));
+	struct stat st;
+
+	if (fd < 0) {
+		/* Gone since it was listed: nothing to grant on. */
+		if (errno == ENOENT || errno == ELOOP)
+			return 0;
+		return fail(err, errlen, "cannot open", r->path);
+	}
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return fail(err, errlen, "cannot stat", r->path);
+	}
+	struct ll_path_beneath_attr attr = {
+		.allowed_access = r->rights & handled,
+		.parent_fd = fd,
+	};
+	/* A path that became a file since it was read gets file rights. */
+	if (!S_ISDIR(st.st_mode))
+		attr.allowed_access &= LL_FILE_RIGHTS;
+	if (S_ISLNK(st.st_mode) || !attr.allowed_access) {
+		close(fd);
+		return 0;
+	}
+	long rc = add_rule(ruleset, LL_RULE_PATH_BENEATH, &attr);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc == 0 ? 0
+		       : fail(err, errlen, "cannot add a rule for", r->path);
+}
+
+int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen)
+{
+	const struct ll_plan *plan = rs->plan;
+	struct ll_ruleset_attr attr = {
+		.handled_access_fs = plan->handled_fs,
+		.handled_access_net = plan->handled_net,
+		.scoped = plan->scoped,
+	};
+	int ruleset = (int)create_ruleset(&attr, attr_size(plan->abi), 0);
+
+	if (ruleset < 0)
+		return fail(err, errlen,
+			    "cannot create a Landlock ruleset (is Landlock "
+			    "enabled in this kernel?)",
+			    NULL);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (add_path(ruleset, &rs->rules[i], plan->handled_fs, err,
+			     errlen) != 0) {
+			close(ruleset);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < plan->nports && plan->handled_net; i++) {
+		struct ll_net_port_attr net = {
+			.allowed_access = plan->ports[i].rights,
+			.port = plan->ports[i].port,
+		};
+
+		if (add_rule(ruleset, LL_RULE_NET_PORT, &net) != 0) {
+			close(ruleset);
+			return fail(err, errlen, "cannot add a port rule",
+				    NULL);
+		}
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    restrict_self(ruleset) != 0) {
+		int saved = errno;
+		close(ruleset);
+		errno = saved;
+		return fail(err, errlen, "cannot enforce the ruleset", NULL);
+	}
+	close(ruleset);
+	return 0;
+}

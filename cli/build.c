@@ -1,0 +1,132 @@
+/*
+ * build.c - "polc build PROFILE --target landlock [--materialize] [--json]
+ * [--abi N] [--best-effort]", and "polc run -p PROFILE [--abi N]
+ * [--best-effort] [--dry-run] [--json] -- CMD [ARG...]".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Options both commands take; returns 1 when @argv[*i] was one of them. */
+static int target_option(const char *command, int argc, char **argv, int *i,
+			 struct polc_target_options *t, int *status)
+{
+	const char *a = argv[*i];
+
+	if (strcmp(a, "--best-effort") == 0) {
+		t->best_effort = true;
+	} else if (strcmp(a, "--json") == 0) {
+		t->json = true;
+	} else if (strcmp(a, "--abi") == 0 || strncmp(a, "--abi=", 6) == 0) {
+		const char *v = a[5] == '='	? a + 6
+				: *i + 1 < argc ? argv[++*i]
+						: "";
+		char *end;
+		long abi = strtol(v, &end, 10);
+
+		if (!*v || *end || abi < 1 || abi > 99) {
+			*status = cli_usage_error(command,
+						  "--abi takes a Landlock ABI "
+						  "number");
+			return -1;
+		}
+		t->abi = (unsigned)abi;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+int cmd_build(struct cli *cli, int argc, char **argv)
+{
+	struct polc_target_options t = { 0 };
+	const char *profile = NULL, *target = NULL;
+	int status = 0;
+
+	for (int i = 1; i < argc; i++) {
+		int rc = target_option("build", argc, argv, &i, &t, &status);
+
+		if (rc < 0)
+			return status;
+		if (rc > 0)
+			continue;
+		if (strcmp(argv[i], "--materialize") == 0)
+			t.materialize = true;
+		else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
+			target = argv[++i];
+		else if (strncmp(argv[i], "--target=", 9) == 0)
+			target = argv[i] + 9;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("build", "unknown option '%s'",
+					       argv[i]);
+		else if (profile)
+			return cli_usage_error("build",
+					       "one profile at a time");
+		else
+			profile = argv[i];
+	}
+	if (!profile)
+		return cli_usage_error("build", "which profile?");
+	if (!target)
+		return cli_usage_error("build",
+				       "which target? (--target landlock)");
+	polc_build(cli->ctx, profile, target, &t, stdout);
+	return cli_finish(cli);
+}
+
+/* Warnings (best effort) go out before the command's own output. */
+static void print_before_exec(polc_ctx *ctx, void *arg)
+{
+	struct cli *cli = arg;
+
+	(void)ctx;
+	polc_diagnostics_print(cli->ctx, stderr, cli->format, cli->colour);
+}
+
+int cmd_run(struct cli *cli, int argc, char **argv)
+{
+	struct polc_run_options o = { .before_exec = print_before_exec,
+				      .arg = cli };
+	int status = 0, i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		int rc = target_option("run", argc, argv, &i, &o.target,
+				       &status);
+
+		if (rc < 0)
+			return status;
+		if (rc > 0)
+			continue;
+		if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = true;
+		else if ((strcmp(argv[i], "-p") == 0 ||
+			  strcmp(argv[i], "--profile") == 0) &&
+			 i + 1 < argc)
+			o.profile = argv[++i];
+		else
+			return cli_usage_error("run", "unknown option '%s'",
+					       argv[i]);
+	}
+	if (!o.profile)
+		return cli_usage_error("run", "which profile? (-p PROFILE)");
+	if (i + 1 >= argc && !o.dry_run)
+		return cli_usage_error("run", "no command after '--'");
+	o.argv = i + 1 < argc ? argv + i + 1 : NULL;
+	if (!o.argv && o.dry_run) {
+		static char *none[] = { "(dry run)", NULL };
+		o.argv = none;
+	}
+	if (polc_run(cli->ctx, &o, &status) != 0) {
+		int diag_status = cli_finish(cli);
+
+		return status == POLC_RUN_SANDBOX_FAILED ||
+				       status == POLC_RUN_NOT_FOUND ||
+				       status == POLC_RUN_CANNOT_EXECUTE
+			       ? status
+			       : diag_status;
+	}
+	cli_finish(cli);
+	return status;
+}

@@ -1,0 +1,275 @@
+/*
+ * run.c - polc build and polc run: the public API over the backends.
+ *
+ * polc run forks; the child builds the environment the policy allows,
+ * applies the Landlock ruleset (which it materialises first: the carve
+ * reads the filesystem as it is just before the command starts), closes
+ * every inherited descriptor above 2 and executes the command.  A pipe that
+ * closes on exec tells the parent whether the child got that far: bytes on
+ * it are an error message, and the child never runs the command after
+ * writing them.
+ */
+#include "polc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/landlock/landlock.h"
+#include "common/ctx.h"
+#include "common/diag.h"
+#include "ir/ir.h"
+#include "lib/lib.h"
+
+extern char **environ;
+
+static int lower_landlock(struct polc_ctx *ctx, const struct ir_policy *p,
+			  const struct polc_target_options *opts,
+			  const struct ll_plan **plan)
+{
+	unsigned abi = opts->abi;
+
+	if (!abi) {
+		abi = ll_probe_abi();
+		if (!abi) {
+			diag_subject(ctx, DIAG_ERROR, "landlock",
+				     "this kernel has no Landlock (it is not "
+				     "built in, or not enabled with lsm=); "
+				     "give --abi N to build for another");
+			return -1;
+		}
+		if (abi > LL_ABI_MAX)
+			abi = LL_ABI_MAX;
+	}
+	return ll_lower(ctx, p, abi, opts->best_effort, plan);
+}
+
+int polc_build(polc_ctx *ctx, const char *profile, const char *target,
+	       const struct polc_target_options *opts, FILE *out)
+{
+	const struct ir_policy *p;
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+
+	if (strcmp(target, "landlock") != 0) {
+		diag_subject(ctx, DIAG_ERROR, target,
+			     "unknown target (this version builds "
+			     "'landlock')");
+		return -1;
+	}
+	p = lib_resolve(ctx, profile, false);
+	if (!p || lower_landlock(ctx, p, opts, &plan) != 0)
+		return -1;
+	if (!opts->materialize) {
+		ll_print_plan(ctx, plan, opts->json, out);
+		return 0;
+	}
+	if (ll_materialize(ctx, plan, &rs) != 0)
+		return -1;
+	ll_print_ruleset(ctx, rs, opts->json, out);
+	return 0;
+}
+
+/* ---- the environment ------------------------------------------------------
+ */
+
+/* environ filtered by the policy, plus its env set values. */
+static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
+{
+	size_t n = 0, k = 0;
+
+	while (environ[n])
+		n++;
+	char **env = arena_alloc(&ctx->arena, (n + p->nenv + 1) * sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		const struct ir_env_rule *why;
+
+		if (!eq)
+			continue;
+		const char *name = arena_strndup(&ctx->arena, environ[i],
+						 (size_t)(eq - environ[i]));
+		if (ir_decide_env(p, IR_LINUX, name, &why) == IR_ALLOW)
+			env[k++] = environ[i];
+	}
+	for (size_t i = 0; i < p->nenv; i++) {
+		const struct ir_env_rule *r = &p->env[i];
+
+		if (r->kind == IR_ENV_SET && (r->platforms & IR_LINUX))
+			env[k++] = arena_printf(&ctx->arena, "%s=%s",
+						r->pattern, r->value);
+	}
+	env[k] = NULL;
+	return env;
+}
+
+/* ---- the child ------------------------------------------------------------
+ */
+
+/* What the child tells the parent before exiting without running. */
+enum child_failure {
+	CHILD_SANDBOX = 's',
+	CHILD_EXEC = 'e',
+};
+
+static void child_fail(int fd, enum child_failure kind, int err,
+		       const char *msg)
+{
+	char buf[600];
+	int n = snprintf(buf, sizeof(buf), "%c%d:%s", kind, err, msg);
+
+	if (n > 0 && write(fd, buf, (size_t)n) < 0)
+		_exit(POLC_RUN_SANDBOX_FAILED);
+	_exit(kind == CHILD_EXEC ? (err == ENOENT ? POLC_RUN_NOT_FOUND
+						  : POLC_RUN_CANNOT_EXECUTE)
+				 : POLC_RUN_SANDBOX_FAILED);
+}
+
+static void run_child(const struct ll_ruleset *rs, char *const *argv,
+		      char **env, const char *workdir, int report,
+		      const sigset_t *saved_mask)
+{
+	char err[512];
+
+	/* The command starts with the signal mask polc started with. */
+	sigprocmask(SIG_SETMASK, saved_mask, NULL);
+	if (workdir && chdir(workdir) != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot enter the workdir");
+	if (ll_apply(rs, err, sizeof(err)) != 0)
+		child_fail(report, CHILD_SANDBOX, errno, err);
+	/* Inherited descriptors could reach what the sandbox denies. */
+	if ((report > 3 && close_range(3, (unsigned)report - 1, 0) != 0) ||
+	    close_range((unsigned)report + 1, ~0u, 0) != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot close inherited descriptors");
+	execvpe(argv[0], argv, env);
+	child_fail(report, CHILD_EXEC, errno, argv[0]);
+}
+
+/* ---- the parent -----------------------------------------------------------
+ */
+
+/* Signals the parent passes on to the command rather than acting on. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/*
+ * Wait for the child, passing forwarded signals on to it.  The signals are
+ * blocked and taken with sigwaitinfo(), so no handler and no global state
+ * is needed.  Returns the child's wait status.
+ */
+static int wait_child(pid_t child, const sigset_t *waited)
+{
+	int wstatus;
+
+	for (;;) {
+		siginfo_t info;
+		pid_t r = waitpid(child, &wstatus, WNOHANG);
+
+		if (r == child)
+			return wstatus;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (sigwaitinfo(waited, &info) < 0)
+			continue;
+		if (info.si_signo != SIGCHLD)
+			kill(child, info.si_signo);
+	}
+}
+
+/* Read what the child said before exec, if anything. */
+static void read_failure(struct polc_ctx *ctx, int fd, const char *command,
+			 int *status)
+{
+	char buf[640];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *msg = strchr(buf, ':');
+	int err = atoi(buf + 1);
+	msg = msg ? msg + 1 : buf;
+	if (buf[0] == CHILD_EXEC) {
+		diag_subject(ctx, DIAG_ERROR, command, "cannot run it: %s",
+			     strerror(err));
+		*status = err == ENOENT ? POLC_RUN_NOT_FOUND
+					: POLC_RUN_CANNOT_EXECUTE;
+	} else {
+		diag_subject(ctx, DIAG_ERROR, "sandbox",
+			     "not started, nothing ran: %s", msg);
+		*status = POLC_RUN_SANDBOX_FAILED;
+	}
+}
+
+int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
+{
+	const struct ir_policy *p;
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+	int pipefd[2];
+	sigset_t waited, saved;
+
+	*status = POLC_RUN_SANDBOX_FAILED;
+	if (!opts->argv || !opts->argv[0]) {
+		diag_subject(ctx, DIAG_ERROR, "run", "no command to run");
+		return -1;
+	}
+	p = lib_resolve(ctx, opts->profile, false);
+	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
+	    ll_materialize(ctx, plan, &rs) != 0)
+		return -1;
+	if (opts->dry_run) {
+		ll_print_ruleset(ctx, rs, opts->target.json, stdout);
+		*status = 0;
+		return 0;
+	}
+	char **env = child_environment(ctx, p);
+	if (!env || arena_failed(&ctx->arena)) {
+		diag_subject(ctx, DIAG_ERROR, "run", "out of memory");
+		return -1;
+	}
+	if (opts->before_exec)
+		opts->before_exec(ctx, opts->arg);
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		diag_subject(ctx, DIAG_ERROR, "run", "cannot make a pipe: %s",
+			     strerror(errno));
+		return -1;
+	}
+	sigemptyset(&waited);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
+		sigaddset(&waited, forwarded[i]);
+	sigaddset(&waited, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waited, &saved);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0)
+		run_child(rs, opts->argv, env, ctx->variables[IR_VAR_WORKDIR],
+			  pipefd[1], &saved);
+	close(pipefd[1]);
+	if (child < 0) {
+		close(pipefd[0]);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		diag_subject(ctx, DIAG_ERROR, "run", "cannot fork: %s",
+			     strerror(errno));
+		return -1;
+	}
+	int wstatus = wait_child(child, &waited);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	*status = WIFEXITED(wstatus)	 ? WEXITSTATUS(wstatus)
+		  : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+					 : POLC_RUN_SANDBOX_FAILED;
+	int before = ctx->nerrors;
+	read_failure(ctx, pipefd[0], opts->argv[0], status);
+	close(pipefd[0]);
+	return (int)ctx->nerrors > before ? -1 : 0;
+}
