@@ -49,11 +49,15 @@ enum ll_report_kind {
  * @kind: what sort of line
  * @text: what it says
  * @origin: the rule it is about, or NULL
+ * @path: for a carve, the directory that lacks @rights itself
+ * @rights: for a carve, the rights it lacks
  */
 struct ll_report_item {
 	enum ll_report_kind kind;
 	const char *text;
 	const struct ir_origin *origin;
+	const char *path;
+	uint64_t rights;
 };
 
 /**

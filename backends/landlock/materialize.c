@@ -47,8 +47,8 @@ static void emit(struct materializer *m, const char *path, uint64_t rights,
 	r->dir = dir;
 }
 
-static void report(struct materializer *m, enum ll_report_kind kind,
-		   const char *text)
+static struct ll_report_item *report(struct materializer *m,
+				     enum ll_report_kind kind, const char *text)
 {
 	struct ll_report_item *it =
 		arena_array_push(&m->ctx->arena, (void **)&m->rs->report,
@@ -56,6 +56,7 @@ static void report(struct materializer *m, enum ll_report_kind kind,
 
 	it->kind = kind;
 	it->text = text;
+	return it;
 }
 
 static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
@@ -192,13 +193,18 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 		return;
 	}
 	carve(m, path, first, last, inherited);
-	if (here & ~inherited)
-		report(m, LL_REPORT_CARVE,
-		       arena_printf(&m->ctx->arena,
-				    "%s itself lacks %s, which a rule below "
-				    "it denies",
-				    path,
-				    ll_rights_text(m->ctx, here & ~inherited)));
+	if (here & ~inherited) {
+		struct ll_report_item *it = report(
+			m, LL_REPORT_CARVE,
+			arena_printf(
+				&m->ctx->arena,
+				"%s itself lacks %s, which a rule below "
+				"it denies",
+				path,
+				ll_rights_text(m->ctx, here & ~inherited)));
+		it->path = path;
+		it->rights = here & ~inherited;
+	}
 	if (kids & ~inherited)
 		report(m, LL_REPORT_CARVE,
 		       arena_printf(&m->ctx->arena,
