@@ -112,6 +112,10 @@ uint64_t ll_deny_rights(unsigned modes);
  */
 uint64_t ll_rights_at(const struct ll_plan *plan, const char *path);
 
+/* The same over the path rules of @rules, for rights @handled. */
+uint64_t ll_rights_in(const struct ir_policy *rules, uint64_t handled,
+		      const char *path);
+
 /**
  * struct ll_fs_rule - one rule of a materialised ruleset
  * @path: what it is attached to

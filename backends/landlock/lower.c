@@ -93,12 +93,18 @@ static bool accumulate(const struct ir_path_rule *r, void *arg)
 	return true;
 }
 
-uint64_t ll_rights_at(const struct ll_plan *plan, const char *path)
+uint64_t ll_rights_in(const struct ir_policy *rules, uint64_t handled,
+		      const char *path)
 {
 	struct accumulated a = { 0 };
 
-	ir_for_covering(plan->policy, path, accumulate, &a);
-	return a.allow & ~(a.deny & ~a.lift) & plan->handled_fs;
+	ir_for_covering(rules, path, accumulate, &a);
+	return a.allow & ~(a.deny & ~a.lift) & handled;
+}
+
+uint64_t ll_rights_at(const struct ll_plan *plan, const char *path)
+{
+	return ll_rights_in(plan->policy, plan->handled_fs, path);
 }
 
 /* ---- lowering ---------------------------------------------------------- */

@@ -13,11 +13,20 @@
  * get no rule (access is checked where the link leads), and rules made for
  * listed entries never follow links, so a link cannot smuggle a grant onto
  * a denied tree.  Paths that do not exist grant nothing and are reported.
- * Rights are computed by ll_rights_at(), decide() at the level of rights,
+ * Rights are computed by ll_rights_in(), decide() at the level of rights,
  * so the kernel's answers and the IR's agree.
+ *
+ * Landlock rules attach to inodes, not names.  Where a policy path goes
+ * through a symbolic link (/bin → usr/bin on merged-/usr systems, a home
+ * whose ~/.config is a link to a dotfiles checkout), two names reach one
+ * inode, and grants made under one name would apply under the other.  So
+ * every rule path is first made canonical (its symbolic links resolved)
+ * and the walk happens in that space: a deny written on either name
+ * applies to the file, and a directory is carved once, not once per name.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,9 +39,21 @@ struct materializer {
 	struct polc_ctx *ctx;
 	const struct ll_plan *plan;
 	struct ll_ruleset *rs;
-	const char **paths; /* the policy's linux rule paths, sorted, unique */
+	struct ir_policy canon; /* the linux rules, canonical paths, sorted */
+	const char **paths;	/* their paths, unique */
 	size_t npaths;
+	struct ptrvec cache; /* struct canon_entry *: names made canonical */
 };
+
+struct canon_entry {
+	const char *path;
+	const char *canonical;
+};
+
+static uint64_t rights(struct materializer *m, const char *path)
+{
+	return ll_rights_in(&m->canon, m->plan->handled_fs, path);
+}
 
 static void emit(struct materializer *m, const char *path, uint64_t rights,
 		 bool nofollow, bool dir)
@@ -74,7 +95,7 @@ static bool within(const char *dir, const char *path)
 /* The rights held by a name below @dir that no rule names. */
 static uint64_t child_rights(struct materializer *m, const char *dir)
 {
-	return ll_rights_at(m->plan, join(m->ctx, dir, "\001"));
+	return rights(m, join(m->ctx, dir, "\001"));
 }
 
 /* Indexes [*first, *last) of m->paths strictly below @dir. */
@@ -119,13 +140,40 @@ static void visit_nearest(struct materializer *m, const char *path,
 	}
 }
 
-/* List N's entries: each on the way to a deeper rule is visited, each
- * other gets what it may have. */
-static void carve(struct materializer *m, const char *path, size_t first,
-		  size_t last, uint64_t inherited)
+/* Whether a rule path is @path or lies below it: a binary search, since
+ * the paths that start with @path are one run of the sorted list. */
+static bool leads_to_rule(struct materializer *m, const char *path)
+{
+	size_t lo = 0, hi = m->npaths, len = strlen(path);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(m->paths[mid], path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->npaths && !strncmp(m->paths[lo], path, len); lo++)
+		if (m->paths[lo][len] == '\0' || m->paths[lo][len] == '/')
+			return true;
+	return false;
+}
+
+/*
+ * List N's entries: each on the way to a deeper rule is visited; each other
+ * gets @kids, what a name below N that no rule names may have (an entry
+ * that is not on the way to a rule is exactly such a name), unless it is a
+ * symbolic link.  readdir's d_type saves an lstat where the filesystem
+ * gives it.
+ */
+static void carve(struct materializer *m, const char *path, uint64_t kids,
+		  uint64_t inherited)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
+	size_t plen = strlen(path);
+	char buf[PATH_MAX];
 
 	if (!d) {
 		report(m, LL_REPORT_SKIPPED,
@@ -135,23 +183,37 @@ static void carve(struct materializer *m, const char *path, size_t first,
 				    path, strerror(errno)));
 		return;
 	}
+	uint64_t r = kids & ~inherited;
 	while ((e = readdir(d))) {
+		size_t nlen = strlen(e->d_name);
 		struct stat st;
-		bool on_way = false;
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    plen + nlen + 2 > sizeof(buf))
 			continue;
-		const char *child = join(m->ctx, path, e->d_name);
-		for (size_t i = first; i < last && !on_way; i++)
-			on_way = within(child, m->paths[i]);
-		if (on_way) {
-			visit(m, child, inherited);
+		/* "/" + name, or path + "/" + name. */
+		size_t at = plen > 1 ? plen + 1 : plen;
+		memcpy(buf, path, plen);
+		buf[at - 1] = '/';
+		memcpy(buf + at, e->d_name, nlen + 1);
+		if (leads_to_rule(m, buf)) {
+			visit(m, arena_strdup(&m->ctx->arena, buf), inherited);
 			continue;
 		}
-		uint64_t r = ll_rights_at(m->plan, child) & ~inherited;
-		if (!r || lstat(child, &st) != 0 || S_ISLNK(st.st_mode))
+		if (!r)
 			continue;
-		emit(m, child, r, true, S_ISDIR(st.st_mode));
+		unsigned char type = e->d_type;
+		if (type == DT_UNKNOWN) {
+			if (lstat(buf, &st) != 0)
+				continue;
+			type = S_ISLNK(st.st_mode)   ? DT_LNK
+			       : S_ISDIR(st.st_mode) ? DT_DIR
+						     : DT_REG;
+		}
+		if (type == DT_LNK)
+			continue;
+		emit(m, arena_strdup(&m->ctx->arena, buf), r, true,
+		     type == DT_DIR);
 	}
 	closedir(d);
 }
@@ -160,7 +222,7 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 {
 	struct stat st;
 	size_t first, last;
-	uint64_t here = ll_rights_at(m->plan, path);
+	uint64_t here = rights(m, path);
 
 	if (stat(path, &st) != 0) {
 		/* Nothing to attach a rule to: skipped, so denied. */
@@ -182,7 +244,7 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 	uint64_t uniform = here & kids;
 	for (size_t i = first; i < last; i++)
 		if (within(path, m->paths[i]))
-			uniform &= ll_rights_at(m->plan, m->paths[i]) &
+			uniform &= rights(m, m->paths[i]) &
 				   child_rights(m, m->paths[i]);
 	uint64_t grant = uniform & ~inherited;
 	if (grant)
@@ -192,7 +254,7 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 		visit_nearest(m, path, first, last, inherited);
 		return;
 	}
-	carve(m, path, first, last, inherited);
+	carve(m, path, kids, inherited);
 	if (here & ~inherited) {
 		struct ll_report_item *it = report(
 			m, LL_REPORT_CARVE,
@@ -214,9 +276,66 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 				    ll_rights_text(m->ctx, kids & ~inherited)));
 }
 
-static int path_cmp(const void *a, const void *b)
+/*
+ * @path with its symbolic links resolved: its parent made canonical (and
+ * remembered: rule paths share most of their parents), then the last
+ * name followed if it is a link.  Names that do not exist stay as they are.
+ */
+static const char *canonical(struct materializer *m, const char *path)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	char buf[PATH_MAX];
+
+	if (!slash || !strcmp(path, "/"))
+		return path;
+	for (size_t i = 0; i < m->cache.len; i++) {
+		const struct canon_entry *e = m->cache.items[i];
+
+		if (!strcmp(e->path, path))
+			return e->canonical;
+	}
+	const char *parent =
+		slash == path
+			? "/"
+			: canonical(m, arena_strndup(&m->ctx->arena, path,
+						     (size_t)(slash - path)));
+	const char *result = join(m->ctx, parent, slash + 1);
+	if (lstat(result, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(result, buf))
+		result = arena_strdup(&m->ctx->arena, buf);
+	struct canon_entry *e = arena_alloc(&m->ctx->arena, sizeof(*e));
+	e->path = path;
+	e->canonical = result;
+	ptrvec_push(&m->ctx->arena, &m->cache, e);
+	return result;
+}
+
+static int rule_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ir_path_rule *)a)->path,
+		      ((const struct ir_path_rule *)b)->path);
+}
+
+/* The linux rules of @p with canonical paths, sorted by path. */
+static void canonical_rules(struct materializer *m, const struct ir_policy *p)
+{
+	struct ir_path_rule *rules =
+		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*rules));
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		if (!(p->paths[i].platforms & IR_LINUX))
+			continue;
+		rules[n] = p->paths[i];
+		rules[n].path = canonical(m, p->paths[i].path);
+		n++;
+	}
+	if (n)
+		qsort(rules, n, sizeof(*rules), rule_path_cmp);
+	m->canon = *p;
+	m->canon.paths = rules;
+	m->canon.npaths = n;
 }
 
 int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
@@ -224,15 +343,15 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 {
 	const struct ir_policy *p = plan->policy;
 	struct ll_ruleset *rs = arena_alloc(&ctx->arena, sizeof(*rs));
-	struct materializer m = { ctx, plan, rs, NULL, 0 };
+	struct materializer m = { .ctx = ctx, .plan = plan, .rs = rs };
 
 	rs->plan = plan;
-	m.paths = arena_alloc(&ctx->arena, (p->npaths + 1) * sizeof(*m.paths));
-	for (size_t i = 0; i < p->npaths; i++)
-		if (p->paths[i].platforms & IR_LINUX)
-			m.paths[m.npaths++] = p->paths[i].path;
-	if (m.npaths)
-		qsort(m.paths, m.npaths, sizeof(*m.paths), path_cmp);
+	canonical_rules(&m, p);
+	m.paths = arena_alloc(&ctx->arena,
+			      (m.canon.npaths + 1) * sizeof(*m.paths));
+	/* Already sorted by path: keep each path once. */
+	for (size_t i = 0; i < m.canon.npaths; i++)
+		m.paths[m.npaths++] = m.canon.paths[i].path;
 	size_t n = 0;
 	for (size_t i = 0; i < m.npaths; i++)
 		if (!n || strcmp(m.paths[n - 1], m.paths[i]))
