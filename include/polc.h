@@ -163,9 +163,10 @@ enum {
  * and applies the ruleset, sets no_new_privs, closes inherited descriptors
  * above 2 and executes the command; the parent forwards SIGINT, SIGTERM,
  * SIGHUP and SIGQUIT and waits.  *status receives the command's exit status
- * (128 + N when signal N ended it) or one of POLC_RUN_*.  Returns 0 when
- * the command ran (whatever its status), -1 with errors queued otherwise.
- * Nothing runs unsandboxed.
+ * (128 + N when signal N ended it), one of POLC_RUN_* when the child could
+ * not get as far as the command, or -1 when nothing was started (an error
+ * in the policy, say).  Returns 0 when the command ran (whatever its
+ * status), -1 with errors queued otherwise.  Nothing runs unsandboxed.
  */
 POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
 		      int *status);

@@ -219,7 +219,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	int pipefd[2];
 	sigset_t waited, saved;
 
-	*status = POLC_RUN_SANDBOX_FAILED;
+	*status = -1; /* nothing ran */
 	if (!opts->argv || !opts->argv[0]) {
 		diag_subject(ctx, DIAG_ERROR, "run", "no command to run");
 		return -1;
@@ -241,6 +241,19 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	if (opts->before_exec)
 		opts->before_exec(ctx, opts->arg);
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		diag_subject(ctx, DIAG_ERROR, "run", "cannot make a pipe: %s",
+			     strerror(errno));
+		return -1;
+	}
+	/* The child closes everything above 2 but the pipe: keep it there. */
+	for (int i = 0; i < 2; i++) {
+		if (pipefd[i] > 2)
+			continue;
+		int moved = fcntl(pipefd[i], F_DUPFD_CLOEXEC, 3);
+		close(pipefd[i]);
+		pipefd[i] = moved;
+	}
+	if (pipefd[0] < 0 || pipefd[1] < 0) {
 		diag_subject(ctx, DIAG_ERROR, "run", "cannot make a pipe: %s",
 			     strerror(errno));
 		return -1;
