@@ -51,17 +51,15 @@ bool ir_glob_match(const char *pattern, const char *name)
 }
 
 /* First index in [lo, hi) whose path is not below @key in sort order. */
-static size_t lower_bound(const struct ir_policy *p, const char *key,
-			  size_t keylen)
+static size_t lower_bound(const struct ir_policy *p, const char *key)
 {
 	size_t lo = 0, hi = p->npaths;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strncmp(p->paths[mid].path, key, keylen) < 0 ||
-		    (strncmp(p->paths[mid].path, key, keylen) == 0 &&
-		     strlen(p->paths[mid].path) < keylen))
+		/* @key is NUL-terminated at @keylen: strcmp orders it. */
+		if (strcmp(p->paths[mid].path, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -71,7 +69,7 @@ static size_t lower_bound(const struct ir_policy *p, const char *key,
 
 size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first)
 {
-	size_t len = strlen(path), i = lower_bound(p, path, len), n = 0;
+	size_t i = lower_bound(p, path), n = 0;
 
 	*first = i;
 	while (i + n < p->npaths && strcmp(p->paths[i + n].path, path) == 0)
@@ -90,7 +88,7 @@ size_t ir_rules_below(const struct ir_policy *p, const char *path,
 	memcpy(prefix, path, len);
 	prefix[plen - 1] = '/';
 	prefix[plen] = '\0';
-	size_t i = lower_bound(p, prefix, plen), n = 0;
+	size_t i = lower_bound(p, prefix), n = 0;
 	/* Skip "/" itself when listing below the root. */
 	while (i < p->npaths && strcmp(p->paths[i].path, path) == 0)
 		i++;

@@ -42,11 +42,12 @@ struct materializer {
 	struct ir_policy canon; /* the linux rules, canonical paths, sorted */
 	const char **paths;	/* their paths, unique */
 	size_t npaths;
-	struct ptrvec cache; /* struct canon_entry *: names made canonical */
+	struct canon_entry *cache; /* names made canonical: a hash table */
+	size_t ncache, cache_cap;  /* entries, slots (a power of two) */
 };
 
 struct canon_entry {
-	const char *path;
+	const char *path; /* NULL: an empty slot */
 	const char *canonical;
 };
 
@@ -281,6 +282,51 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
  * remembered: rule paths share most of their parents), then the last
  * name followed if it is a link.  Names that do not exist stay as they are.
  */
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of @path in the cache: its entry, or the empty slot for it. */
+static struct canon_entry *cache_slot(struct materializer *m, const char *path)
+{
+	size_t mask = m->cache_cap - 1, i = hash(path) & mask;
+
+	while (m->cache[i].path && strcmp(m->cache[i].path, path))
+		i = (i + 1) & mask;
+	return &m->cache[i];
+}
+
+static void cache_put(struct materializer *m, const char *path,
+		      const char *canonical)
+{
+	/* Grow at half full, rehashing into a table twice the size. */
+	if (2 * (m->ncache + 1) > m->cache_cap) {
+		struct canon_entry *old = m->cache;
+		size_t old_cap = m->cache_cap;
+		struct canon_entry *grown = arena_alloc(
+			&m->ctx->arena,
+			(old_cap ? old_cap * 2 : 256) * sizeof(*grown));
+
+		if (!grown)
+			return;
+		m->cache = grown;
+		m->cache_cap = old_cap ? old_cap * 2 : 256;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].path)
+				*cache_slot(m, old[i].path) = old[i];
+	}
+	struct canon_entry *slot = cache_slot(m, path);
+	if (!slot->path)
+		m->ncache++;
+	slot->path = path;
+	slot->canonical = canonical;
+}
+
 static const char *canonical(struct materializer *m, const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -289,11 +335,11 @@ static const char *canonical(struct materializer *m, const char *path)
 
 	if (!slash || !strcmp(path, "/"))
 		return path;
-	for (size_t i = 0; i < m->cache.len; i++) {
-		const struct canon_entry *e = m->cache.items[i];
+	if (m->cache_cap) {
+		const struct canon_entry *hit = cache_slot(m, path);
 
-		if (!strcmp(e->path, path))
-			return e->canonical;
+		if (hit->path)
+			return hit->canonical;
 	}
 	const char *parent =
 		slash == path
@@ -304,10 +350,7 @@ static const char *canonical(struct materializer *m, const char *path)
 	if (lstat(result, &st) == 0 && S_ISLNK(st.st_mode) &&
 	    realpath(result, buf))
 		result = arena_strdup(&m->ctx->arena, buf);
-	struct canon_entry *e = arena_alloc(&m->ctx->arena, sizeof(*e));
-	e->path = path;
-	e->canonical = result;
-	ptrvec_push(&m->ctx->arena, &m->cache, e);
+	cache_put(m, path, result);
 	return result;
 }
 
