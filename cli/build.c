@@ -1,7 +1,6 @@
 /*
  * build.c - "polc build PROFILE --target landlock [--materialize] [--json]
- * [--abi N] [--best-effort]", and "polc run -p PROFILE [--abi N]
- * [--best-effort] [--dry-run] [--json] -- CMD [ARG...]".
+ * [--abi N] [--best-effort]"; also the target options polc run shares.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +8,8 @@
 
 #include "cli.h"
 
-/* Options both commands take; returns 1 when @argv[*i] was one of them. */
-static int target_option(const char *command, int argc, char **argv, int *i,
-			 struct polc_target_options *t, int *status)
+int cli_target_option(const char *command, int argc, char **argv, int *i,
+		      struct polc_target_options *t, int *status)
 {
 	const char *a = argv[*i];
 
@@ -46,7 +44,8 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 	int status = 0;
 
 	for (int i = 1; i < argc; i++) {
-		int rc = target_option("build", argc, argv, &i, &t, &status);
+		int rc =
+			cli_target_option("build", argc, argv, &i, &t, &status);
 
 		if (rc < 0)
 			return status;
@@ -74,59 +73,4 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 				       "which target? (--target landlock)");
 	polc_build(cli->ctx, profile, target, &t, stdout);
 	return cli_finish(cli);
-}
-
-/* Warnings (best effort) go out before the command's own output. */
-static void print_before_exec(polc_ctx *ctx, void *arg)
-{
-	struct cli *cli = arg;
-
-	(void)ctx;
-	polc_diagnostics_print(cli->ctx, stderr, cli->format, cli->colour);
-}
-
-int cmd_run(struct cli *cli, int argc, char **argv)
-{
-	struct polc_run_options o = { .before_exec = print_before_exec,
-				      .arg = cli };
-	int status = 0, i;
-
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		int rc = target_option("run", argc, argv, &i, &o.target,
-				       &status);
-
-		if (rc < 0)
-			return status;
-		if (rc > 0)
-			continue;
-		if (strcmp(argv[i], "--dry-run") == 0)
-			o.dry_run = true;
-		else if ((strcmp(argv[i], "-p") == 0 ||
-			  strcmp(argv[i], "--profile") == 0) &&
-			 i + 1 < argc)
-			o.profile = argv[++i];
-		else
-			return cli_usage_error("run", "unknown option '%s'",
-					       argv[i]);
-	}
-	if (!o.profile)
-		return cli_usage_error("run", "which profile? (-p PROFILE)");
-	if (i + 1 >= argc && !o.dry_run)
-		return cli_usage_error("run", "no command after '--'");
-	o.argv = i + 1 < argc ? argv + i + 1 : NULL;
-	if (!o.argv && o.dry_run) {
-		static char *none[] = { "(dry run)", NULL };
-		o.argv = none;
-	}
-	if (polc_run(cli->ctx, &o, &status) != 0) {
-		int diag_status = cli_finish(cli);
-
-		return status == POLC_RUN_SANDBOX_FAILED ||
-				       status == POLC_RUN_NOT_FOUND ||
-				       status == POLC_RUN_CANNOT_EXECUTE
-			       ? status
-			       : diag_status;
-	}
-	cli_finish(cli);
-	return status;
 }

@@ -40,6 +40,14 @@ int cli_finish(struct cli *cli);
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The options polc build and polc run share (--abi, --best-effort,
+ * --json): returns 1 when argv[*i] was one (consuming its value), 0 when
+ * not, -1 after a usage error (*status set).
+ */
+int cli_target_option(const char *command, int argc, char **argv, int *i,
+		      struct polc_target_options *t, int *status);
+
 int cmd_validate(struct cli *cli, int argc, char **argv);
 int cmd_fmt(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);

@@ -1,9 +1,9 @@
 /*
  * run.c - polc build and polc run: the public API over the backends.
  *
- * polc run forks; the child builds the environment the policy allows,
- * applies the Landlock ruleset (which it materialises first: the carve
- * reads the filesystem as it is just before the command starts), closes
+ * polc run materialises the Landlock ruleset just before it forks (the
+ * carve reads the filesystem as it is when the command starts); the child
+ * takes the environment the policy allows, applies the ruleset, closes
  * every inherited descriptor above 2 and executes the command.  A pipe that
  * closes on exec tells the parent whether the child got that far: bytes on
  * it are an error message, and the child never runs the command after

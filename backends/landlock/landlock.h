@@ -106,13 +106,11 @@ uint64_t ll_allow_rights(unsigned modes, uint64_t escape);
 uint64_t ll_deny_rights(unsigned modes);
 
 /*
- * The rights @plan's policy allows on @path (absolute, normalised), from
- * the rules covering it: allows, minus denies not lifted by an override.
- * It is decide() at the level of Landlock rights.
+ * The rights the path rules of @rules allow on @path (absolute,
+ * normalised), out of @handled: the covering allows, minus the covering
+ * denies that no covering override lifts.  It is decide() at the level of
+ * Landlock rights (spec/backends/landlock.md §1).
  */
-uint64_t ll_rights_at(const struct ll_plan *plan, const char *path);
-
-/* The same over the path rules of @rules, for rights @handled. */
 uint64_t ll_rights_in(const struct ir_policy *rules, uint64_t handled,
 		      const char *path);
 

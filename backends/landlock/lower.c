@@ -102,11 +102,6 @@ uint64_t ll_rights_in(const struct ir_policy *rules, uint64_t handled,
 	return a.allow & ~(a.deny & ~a.lift) & handled;
 }
 
-uint64_t ll_rights_at(const struct ll_plan *plan, const char *path)
-{
-	return ll_rights_in(plan->policy, plan->handled_fs, path);
-}
-
 /* ---- lowering ---------------------------------------------------------- */
 
 struct lowering {
