@@ -2,7 +2,8 @@
  * apply.c - the Landlock system calls: probing the ABI and restricting the
  * calling process with a materialised ruleset.
  *
- * ll_apply() runs in polc run's child between fork and exec.  It opens each
+ * ll_apply() runs in polc run's child between fork and exec.  It first
+ * makes the ruleset's read-only mounts, then opens each
  * path once (O_PATH, so no read permission is needed, and never following
  * a link for entries a carve listed), classifies it with fstat on that
  * descriptor (a file gets file rights only), adds the rule and closes the
@@ -15,8 +16,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -98,6 +102,83 @@ static int add_path(int ruleset, const struct ll_fs_rule *r, uint64_t handled,
 		       : fail(err, errlen, "cannot add a rule for", r->path);
 }
 
+/* Write @text to the /proc file @path (uid_map and its kin). */
+static int write_proc(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * A private mount namespace where each of @rs's read-only paths is a
+ * read-only bind mount of itself.  Unprivileged, a user namespace that maps
+ * only the caller's own ids makes this possible; the process keeps its uid
+ * and gid.  Landlock then forbids the sandboxed process to change the mount
+ * topology, so it cannot undo the mounts.
+ */
+static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+
+	if (!rs->nro_mounts)
+		return 0;
+	if (geteuid() == 0) {
+		if (unshare(CLONE_NEWNS) != 0)
+			return fail(err, errlen,
+				    "cannot make a mount namespace", NULL);
+	} else {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+			return fail(err, errlen,
+				    "cannot make a user and mount namespace "
+				    "(are unprivileged user namespaces "
+				    "disabled?)",
+				    NULL);
+		snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid,
+			 (unsigned)uid);
+		if (write_proc("/proc/self/setgroups", "deny") != 0 ||
+		    write_proc("/proc/self/uid_map", map) != 0)
+			return fail(err, errlen, "cannot map the user id",
+				    NULL);
+		snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid,
+			 (unsigned)gid);
+		if (write_proc("/proc/self/gid_map", map) != 0)
+			return fail(err, errlen, "cannot map the group id",
+				    NULL);
+	}
+	/* Nothing done here may reach the host's mount table. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return fail(err, errlen, "cannot make the mounts private",
+			    NULL);
+	for (size_t i = 0; i < rs->nro_mounts; i++) {
+		const char *path = rs->ro_mounts[i];
+		struct statvfs sv;
+		unsigned long keep = 0;
+
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
+			return fail(err, errlen, "cannot bind-mount", path);
+		/* A remount must keep the flags the mount is locked with. */
+		if (statvfs(path, &sv) == 0)
+			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+			       (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+			       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+			       (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+			       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+		if (mount(NULL, path, NULL,
+			  MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) != 0)
+			return fail(err, errlen, "cannot make read-only", path);
+	}
+	return 0;
+}
+
 int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen)
 {
 	const struct ll_plan *plan = rs->plan;
@@ -106,6 +187,8 @@ int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen)
 		.handled_access_net = plan->handled_net,
 		.scoped = plan->scoped,
 	};
+	if (mount_readonly(rs, err, errlen) != 0)
+		return -1;
 	int ruleset = (int)create_ruleset(&attr, attr_size(plan->abi), 0);
 
 	if (ruleset < 0)

@@ -133,6 +133,10 @@ struct ll_fs_rule {
  * @plan: what it was made from
  * @rules: the rules, in the order made
  * @report: the plan's report plus carves and skipped paths
+ * @ro_mounts: paths made read-only with a bind mount in a private mount
+ *             namespace: the write-only denies that an allow above them
+ *             would otherwise make carving cost (spec/backends/landlock.md
+ *             §2.1)
  */
 struct ll_ruleset {
 	const struct ll_plan *plan;
@@ -140,6 +144,8 @@ struct ll_ruleset {
 	size_t nrules, crules;
 	struct ll_report_item *report;
 	size_t nreport, creport;
+	const char **ro_mounts;
+	size_t nro_mounts;
 };
 
 /* Materialise @plan against the filesystem.  Returns 0, or -1. */
@@ -150,10 +156,12 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 unsigned ll_probe_abi(void);
 
 /*
- * Apply @rs to the calling process: build the ruleset, add every rule,
- * set no_new_privs and restrict.  Meant for polc run's child, between fork
- * and exec: it allocates nothing and reports through @err.  Returns 0, or
- * -1 with a message in @err; the process must not run anything then.
+ * Apply @rs to the calling process: make its read-only mounts (in a new
+ * mount namespace, and a user namespace when not privileged), build the
+ * ruleset, add every rule, set no_new_privs and restrict.  Meant for polc run's
+ * child, between fork and exec: it allocates nothing and reports through @err.
+ * Returns 0, or -1 with a message in @err; the process must not run anything
+ * then.
  */
 int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen);
 

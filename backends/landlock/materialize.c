@@ -360,11 +360,58 @@ static int rule_path_cmp(const void *a, const void *b)
 		      ((const struct ir_path_rule *)b)->path);
 }
 
-/* The linux rules of @p with canonical paths, sorted by path. */
+/*
+ * A deny of writing and deleting only, on a path that exists and is not
+ * a device tree: a read-only bind mount can enforce it instead of carving.
+ */
+static bool mountable(const struct ir_path_rule *r, const char *path)
+{
+	struct stat st;
+
+	return r->verdict == IR_DENY && r->modes &&
+	       !(r->modes & ~(IR_WRITE | IR_DELETE)) &&
+	       !ir_path_covers("/dev", false, path) &&
+	       !ir_path_covers("/proc", false, path) &&
+	       !ir_path_covers("/sys", false, path) && lstat(path, &st) == 0 &&
+	       !S_ISLNK(st.st_mode);
+}
+
+static void add_ro_mount(struct materializer *m, const char *path)
+{
+	const char **mounts = m->rs->ro_mounts;
+
+	for (size_t i = 0; i < m->rs->nro_mounts; i++)
+		if (!strcmp(mounts[i], path))
+			return;
+	const char **grown = arena_alloc(
+		&m->ctx->arena, (m->rs->nro_mounts + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	if (m->rs->nro_mounts)
+		memcpy(grown, mounts, m->rs->nro_mounts * sizeof(*grown));
+	grown[m->rs->nro_mounts++] = path;
+	m->rs->ro_mounts = grown;
+	report(m, LL_REPORT_NOTE,
+	       arena_printf(&m->ctx->arena,
+			    "%s: mounted read-only: writing and deleting are "
+			    "denied by the mount, so nothing above it is "
+			    "carved for them",
+			    path));
+}
+
+/*
+ * The linux rules of @p with canonical paths, sorted by path.  A
+ * write-only deny that takes away rights an allow above it grants would
+ * make carving withhold them from every directory above it (in a writable
+ * workdir, creating files in the workdir itself); it becomes a read-only
+ * mount instead and leaves the carve.  The others stay rules.
+ */
 static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 {
 	struct ir_path_rule *rules =
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*rules));
+	bool *candidate = arena_alloc(&m->ctx->arena,
+				      (p->npaths + 1) * sizeof(*candidate));
 	size_t n = 0;
 
 	for (size_t i = 0; i < p->npaths; i++) {
@@ -372,13 +419,37 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 			continue;
 		rules[n] = p->paths[i];
 		rules[n].path = canonical(m, p->paths[i].path);
+		candidate[n] = mountable(&rules[n], rules[n].path);
 		n++;
 	}
-	if (n)
-		qsort(rules, n, sizeof(*rules), rule_path_cmp);
+	/* First the rules without any candidate, to see what each takes. */
+	size_t kept = 0;
+	struct ir_path_rule *others =
+		arena_alloc(&m->ctx->arena, (n + 1) * sizeof(*others));
+	for (size_t i = 0; i < n; i++)
+		if (!candidate[i])
+			others[kept++] = rules[i];
+	if (kept)
+		qsort(others, kept, sizeof(*others), rule_path_cmp);
+	struct ir_policy without = *p;
+	without.paths = others;
+	without.npaths = kept;
+	for (size_t i = 0; i < n; i++) {
+		if (!candidate[i])
+			continue;
+		uint64_t takes = ll_deny_rights(rules[i].modes) &
+				 ll_rights_in(&without, m->plan->handled_fs,
+					      rules[i].path);
+		if (takes)
+			add_ro_mount(m, rules[i].path);
+		else
+			others[kept++] = rules[i];
+	}
+	if (kept)
+		qsort(others, kept, sizeof(*others), rule_path_cmp);
 	m->canon = *p;
-	m->canon.paths = rules;
-	m->canon.npaths = n;
+	m->canon.paths = others;
+	m->canon.npaths = kept;
 }
 
 int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
@@ -389,6 +460,13 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 	struct materializer m = { .ctx = ctx, .plan = plan, .rs = rs };
 
 	rs->plan = plan;
+	/* The plan's own report comes first. */
+	for (size_t i = 0; i < plan->nreport; i++) {
+		struct ll_report_item *it = arena_array_push(
+			&ctx->arena, (void **)&rs->report, &rs->nreport,
+			&rs->creport, sizeof(*it));
+		*it = plan->report[i];
+	}
 	canonical_rules(&m, p);
 	m.paths = arena_alloc(&ctx->arena,
 			      (m.canon.npaths + 1) * sizeof(*m.paths));
@@ -400,13 +478,6 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 		if (!n || strcmp(m.paths[n - 1], m.paths[i]))
 			m.paths[n++] = m.paths[i];
 	m.npaths = n;
-	/* The plan's own report comes first. */
-	for (size_t i = 0; i < plan->nreport; i++) {
-		struct ll_report_item *it = arena_array_push(
-			&ctx->arena, (void **)&rs->report, &rs->nreport,
-			&rs->creport, sizeof(*it));
-		*it = plan->report[i];
-	}
 	visit(&m, "/", 0);
 	*out = rs;
 	return arena_failed(&ctx->arena) ? -1 : 0;
