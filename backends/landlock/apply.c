@@ -116,11 +116,11 @@ static int write_proc(const char *path, const char *text)
 }
 
 /*
- * A private mount namespace where each of @rs's read-only paths is a
- * read-only bind mount of itself.  Unprivileged, a user namespace that maps
- * only the caller's own ids makes this possible; the process keeps its uid
- * and gid.  Landlock then forbids the sandboxed process to change the mount
- * topology, so it cannot undo the mounts.
+ * A private mount namespace where each of @rs's mount paths is a bind
+ * mount of itself, read-only and/or noexec.  Unprivileged, a user namespace
+ * that maps only the caller's own ids makes this possible; the process keeps
+ * its uid and gid.  Landlock then forbids the sandboxed process to change the
+ * mount topology, so it cannot undo the mounts.
  */
 static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 {
@@ -128,7 +128,7 @@ static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 	gid_t gid = getgid();
 	char map[64];
 
-	if (!rs->nro_mounts)
+	if (!rs->nmounts)
 		return 0;
 	if (geteuid() == 0) {
 		if (unshare(CLONE_NEWNS) != 0)
@@ -157,24 +157,30 @@ static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		return fail(err, errlen, "cannot make the mounts private",
 			    NULL);
-	for (size_t i = 0; i < rs->nro_mounts; i++) {
-		const char *path = rs->ro_mounts[i];
+	for (size_t i = 0; i < rs->nmounts; i++) {
+		const char *path = rs->mounts[i].path;
 		struct statvfs sv;
 		unsigned long keep = 0;
 
 		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
 			return fail(err, errlen, "cannot bind-mount", path);
-		/* A remount must keep the flags the mount is locked with. */
+		/* A remount must keep the flags the mount is locked with
+		 * (read-only included). */
 		if (statvfs(path, &sv) == 0)
-			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+			keep = (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0) |
+			       (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
 			       (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
 			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
 			       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
 			       (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
 			       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
-		if (mount(NULL, path, NULL,
-			  MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) != 0)
-			return fail(err, errlen, "cannot make read-only", path);
+		if (rs->mounts[i].read_only)
+			keep |= MS_RDONLY;
+		if (rs->mounts[i].noexec)
+			keep |= MS_NOEXEC;
+		if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | keep,
+			  NULL) != 0)
+			return fail(err, errlen, "cannot remount", path);
 	}
 	return 0;
 }

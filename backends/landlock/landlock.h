@@ -129,14 +129,26 @@ struct ll_fs_rule {
 };
 
 /**
+ * struct ll_mount - a deny enforced by a bind mount
+ * @path: what is mounted onto itself
+ * @read_only: writes, creations and deletions fail (EROFS)
+ * @noexec: executing fails (EACCES)
+ */
+struct ll_mount {
+	const char *path;
+	bool read_only;
+	bool noexec;
+};
+
+/**
  * struct ll_ruleset - a plan materialised on this host
  * @plan: what it was made from
  * @rules: the rules, in the order made
  * @report: the plan's report plus carves and skipped paths
- * @ro_mounts: paths made read-only with a bind mount in a private mount
- *             namespace: the write-only denies that an allow above them
- *             would otherwise make carving cost (spec/backends/landlock.md
- *             §2.1)
+ * @mounts: paths bind-mounted onto themselves, read-only and/or noexec,
+ *          in a private mount namespace: the denies of writing, deleting
+ *          and executing that an allow above them would otherwise make
+ *          carving cost (spec/backends/landlock.md §2.1)
  */
 struct ll_ruleset {
 	const struct ll_plan *plan;
@@ -144,8 +156,8 @@ struct ll_ruleset {
 	size_t nrules, crules;
 	struct ll_report_item *report;
 	size_t nreport, creport;
-	const char **ro_mounts;
-	size_t nro_mounts;
+	struct ll_mount *mounts;
+	size_t nmounts, cmounts;
 };
 
 /* Materialise @plan against the filesystem.  Returns 0, or -1. */

@@ -361,95 +361,160 @@ static int rule_path_cmp(const void *a, const void *b)
 }
 
 /*
- * A deny of writing and deleting only, on a path that exists and is not
- * a device tree: a read-only bind mount can enforce it instead of carving.
+ * A deny of writing, deleting or executing only, on a path that exists
+ * and is not a device tree: bind mounts (read-only, noexec) can enforce
+ * it instead of carving.
  */
 static bool mountable(const struct ir_path_rule *r, const char *path)
 {
 	struct stat st;
 
 	return r->verdict == IR_DENY && r->modes &&
-	       !(r->modes & ~(IR_WRITE | IR_DELETE)) &&
+	       !(r->modes & ~(IR_WRITE | IR_DELETE | IR_EXEC)) &&
 	       !ir_path_covers("/dev", false, path) &&
 	       !ir_path_covers("/proc", false, path) &&
 	       !ir_path_covers("/sys", false, path) && lstat(path, &st) == 0 &&
 	       !S_ISLNK(st.st_mode);
 }
 
-static void add_ro_mount(struct materializer *m, const char *path)
+static void add_mount(struct materializer *m, const char *path, unsigned modes)
 {
-	const char **mounts = m->rs->ro_mounts;
+	struct ll_ruleset *rs = m->rs;
+	struct ll_mount *mt = NULL;
 
-	for (size_t i = 0; i < m->rs->nro_mounts; i++)
-		if (!strcmp(mounts[i], path))
-			return;
-	const char **grown = arena_alloc(
-		&m->ctx->arena, (m->rs->nro_mounts + 1) * sizeof(*grown));
-	if (!grown)
-		return;
-	if (m->rs->nro_mounts)
-		memcpy(grown, mounts, m->rs->nro_mounts * sizeof(*grown));
-	grown[m->rs->nro_mounts++] = path;
-	m->rs->ro_mounts = grown;
-	report(m, LL_REPORT_NOTE,
-	       arena_printf(&m->ctx->arena,
-			    "%s: mounted read-only: writing and deleting are "
-			    "denied by the mount, so nothing above it is "
-			    "carved for them",
-			    path));
+	for (size_t i = 0; i < rs->nmounts && !mt; i++)
+		if (!strcmp(rs->mounts[i].path, path))
+			mt = &rs->mounts[i];
+	if (!mt) {
+		mt = arena_array_push(&m->ctx->arena, (void **)&rs->mounts,
+				      &rs->nmounts, &rs->cmounts, sizeof(*mt));
+		mt->path = path;
+	}
+	mt->read_only |= (modes & (IR_WRITE | IR_DELETE)) != 0;
+	mt->noexec |= (modes & IR_EXEC) != 0;
+}
+
+static void report_mounts(struct materializer *m)
+{
+	for (size_t i = 0; i < m->rs->nmounts; i++) {
+		const struct ll_mount *mt = &m->rs->mounts[i];
+
+		report(m, LL_REPORT_NOTE,
+		       arena_printf(&m->ctx->arena,
+				    "%s: mounted %s%s%s: denied by the mount, "
+				    "so nothing above it is carved for it",
+				    mt->path, mt->read_only ? "read-only" : "",
+				    mt->read_only && mt->noexec ? " and " : "",
+				    mt->noexec ? "noexec" : ""));
+	}
+}
+
+/* Rights to create an entry, one way or another (rename and link too). */
+#define MAKE_RIGHTS                                                           \
+	(LL_FS_MAKE_REG | LL_FS_MAKE_DIR | LL_FS_MAKE_SYM | LL_FS_MAKE_SOCK | \
+	 LL_FS_MAKE_FIFO | LL_FS_MAKE_CHAR | LL_FS_MAKE_BLOCK)
+
+/*
+ * Whether @path does not exist and nothing in the sandbox can make it:
+ * its nearest existing ancestor grants no right to create entries (with
+ * the rules of @rules).  A deny on such a path can never match an inode.
+ */
+static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
+			  const char *path)
+{
+	struct stat st;
+	char buf[PATH_MAX];
+
+	if (lstat(path, &st) == 0 || errno != ENOENT ||
+	    strlen(path) >= sizeof(buf))
+		return false;
+	strcpy(buf, path);
+	for (;;) {
+		char *slash = strrchr(buf, '/');
+
+		if (!slash)
+			return false;
+		if (slash == buf)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (lstat(buf, &st) == 0)
+			break;
+		if (slash == buf)
+			return false;
+	}
+	return !(ll_rights_in(rules, m->plan->handled_fs,
+			      join(m->ctx, buf, "\001")) &
+		 MAKE_RIGHTS);
 }
 
 /*
- * The linux rules of @p with canonical paths, sorted by path.  A
- * write-only deny that takes away rights an allow above it grants would
- * make carving withhold them from every directory above it (in a writable
- * workdir, creating files in the workdir itself); it becomes a read-only
- * mount instead and leaves the carve.  The others stay rules.
+ * The linux rules of @p with canonical paths, sorted by path.  A deny of
+ * writing, deleting or executing that takes away rights an allow above it
+ * grants would make carving withhold them from every directory above it
+ * (in a writable workdir, creating files in the workdir itself; for one
+ * denied tool in /usr/bin, a rule for every other file there); it becomes
+ * a bind mount instead and leaves the carve.  The others stay rules.
  */
 static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 {
 	struct ir_path_rule *rules =
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*rules));
+	struct ir_path_rule *others =
+		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*others));
+	struct ir_path_rule *kept =
+		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*kept));
 	bool *candidate = arena_alloc(&m->ctx->arena,
 				      (p->npaths + 1) * sizeof(*candidate));
-	size_t n = 0;
+	size_t n = 0, nothers = 0, nkept = 0, dropped = 0;
 
+	if (!rules || !others || !kept || !candidate)
+		return;
 	for (size_t i = 0; i < p->npaths; i++) {
 		if (!(p->paths[i].platforms & IR_LINUX))
 			continue;
 		rules[n] = p->paths[i];
 		rules[n].path = canonical(m, p->paths[i].path);
 		candidate[n] = mountable(&rules[n], rules[n].path);
+		if (!candidate[n])
+			others[nothers++] = rules[n];
 		n++;
 	}
-	/* First the rules without any candidate, to see what each takes. */
-	size_t kept = 0;
-	struct ir_path_rule *others =
-		arena_alloc(&m->ctx->arena, (n + 1) * sizeof(*others));
-	for (size_t i = 0; i < n; i++)
-		if (!candidate[i])
-			others[kept++] = rules[i];
-	if (kept)
-		qsort(others, kept, sizeof(*others), rule_path_cmp);
+	/* The rules that are no candidates: to see what each candidate
+	 * takes, and whether a missing path can appear. */
+	if (nothers)
+		qsort(others, nothers, sizeof(*others), rule_path_cmp);
 	struct ir_policy without = *p;
 	without.paths = others;
-	without.npaths = kept;
+	without.npaths = nothers;
 	for (size_t i = 0; i < n; i++) {
-		if (!candidate[i])
+		if (candidate[i] && (ll_deny_rights(rules[i].modes) &
+				     ll_rights_in(&without, m->plan->handled_fs,
+						  rules[i].path))) {
+			add_mount(m, rules[i].path, rules[i].modes);
 			continue;
-		uint64_t takes = ll_deny_rights(rules[i].modes) &
-				 ll_rights_in(&without, m->plan->handled_fs,
-					      rules[i].path);
-		if (takes)
-			add_ro_mount(m, rules[i].path);
-		else
-			others[kept++] = rules[i];
+		}
+		/* A rule on nothing would only force a carve. */
+		if (rules[i].verdict == IR_DENY &&
+		    cannot_appear(m, &without, rules[i].path)) {
+			dropped++;
+			continue;
+		}
+		kept[nkept++] = rules[i];
 	}
-	if (kept)
-		qsort(others, kept, sizeof(*others), rule_path_cmp);
+	if (nkept)
+		qsort(kept, nkept, sizeof(*kept), rule_path_cmp);
 	m->canon = *p;
-	m->canon.paths = others;
-	m->canon.npaths = kept;
+	m->canon.paths = kept;
+	m->canon.npaths = nkept;
+	if (dropped)
+		report(m, LL_REPORT_NOTE,
+		       arena_printf(&m->ctx->arena,
+				    "%zu denied paths do not exist and cannot "
+				    "be created in the sandbox: they need no "
+				    "rule",
+				    dropped));
+	report_mounts(m);
 }
 
 int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
