@@ -49,7 +49,10 @@ struct materializer {
 struct canon_entry {
 	const char *path; /* NULL: an empty slot */
 	const char *canonical;
+	mode_t mode; /* of @canonical, from lstat; 0 when it does not exist */
 };
+
+static mode_t path_mode(struct materializer *m, const char *path);
 
 static uint64_t rights(struct materializer *m, const char *path)
 {
@@ -221,20 +224,22 @@ static void carve(struct materializer *m, const char *path, uint64_t kids,
 
 static void visit(struct materializer *m, const char *path, uint64_t inherited)
 {
-	struct stat st;
 	size_t first, last;
 	uint64_t here = rights(m, path);
 
-	if (stat(path, &st) != 0) {
+	/* Canonical paths hold no links but dangling ones: lstat is stat. */
+	mode_t mode = path_mode(m, path);
+	if (!mode || S_ISLNK(mode)) {
 		/* Nothing to attach a rule to: skipped, so denied. */
 		if (here & ~inherited)
 			report(m, LL_REPORT_SKIPPED,
 			       arena_printf(&m->ctx->arena,
-					    "%s: %s; its rule grants nothing",
-					    path, strerror(errno)));
+					    "%s: does not exist; its rule "
+					    "grants nothing",
+					    path));
 		return;
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (!S_ISDIR(mode)) {
 		if (here & LL_FILE_RIGHTS & ~inherited)
 			emit(m, path, here & ~inherited, false, false);
 		return;
@@ -302,7 +307,7 @@ static struct canon_entry *cache_slot(struct materializer *m, const char *path)
 }
 
 static void cache_put(struct materializer *m, const char *path,
-		      const char *canonical)
+		      const char *canonical, mode_t mode)
 {
 	/* Grow at half full, rehashing into a table twice the size. */
 	if (2 * (m->ncache + 1) > m->cache_cap) {
@@ -325,6 +330,25 @@ static void cache_put(struct materializer *m, const char *path,
 		m->ncache++;
 	slot->path = path;
 	slot->canonical = canonical;
+	slot->mode = mode;
+}
+
+/* lstat's idea of @path's type (0: missing), asked once per path. */
+static mode_t path_mode(struct materializer *m, const char *path)
+{
+	struct stat st;
+
+	if (m->cache_cap) {
+		const struct canon_entry *hit = cache_slot(m, path);
+
+		if (hit->path)
+			return !strcmp(hit->canonical, path)
+				       ? hit->mode
+				       : path_mode(m, hit->canonical);
+	}
+	mode_t mode = lstat(path, &st) == 0 ? st.st_mode : 0;
+	cache_put(m, path, path, mode);
+	return mode;
 }
 
 static const char *canonical(struct materializer *m, const char *path)
@@ -347,10 +371,14 @@ static const char *canonical(struct materializer *m, const char *path)
 			: canonical(m, arena_strndup(&m->ctx->arena, path,
 						     (size_t)(slash - path)));
 	const char *result = join(m->ctx, parent, slash + 1);
-	if (lstat(result, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    realpath(result, buf))
+	mode_t mode = lstat(result, &st) == 0 ? st.st_mode : 0;
+	if (S_ISLNK(mode) && realpath(result, buf)) {
 		result = arena_strdup(&m->ctx->arena, buf);
-	cache_put(m, path, result);
+		mode = lstat(result, &st) == 0 ? st.st_mode : 0;
+	}
+	cache_put(m, path, result, mode);
+	if (strcmp(path, result))
+		cache_put(m, result, result, mode);
 	return result;
 }
 
@@ -365,16 +393,16 @@ static int rule_path_cmp(const void *a, const void *b)
  * and is not a device tree: bind mounts (read-only, noexec) can enforce
  * it instead of carving.
  */
-static bool mountable(const struct ir_path_rule *r, const char *path)
+static bool mountable(struct materializer *m, const struct ir_path_rule *r,
+		      const char *path)
 {
-	struct stat st;
+	mode_t mode = path_mode(m, path);
 
-	return r->verdict == IR_DENY && r->modes &&
+	return r->verdict == IR_DENY && r->modes && mode && !S_ISLNK(mode) &&
 	       !(r->modes & ~(IR_WRITE | IR_DELETE | IR_EXEC)) &&
 	       !ir_path_covers("/dev", false, path) &&
 	       !ir_path_covers("/proc", false, path) &&
-	       !ir_path_covers("/sys", false, path) && lstat(path, &st) == 0 &&
-	       !S_ISLNK(st.st_mode);
+	       !ir_path_covers("/sys", false, path);
 }
 
 static void add_mount(struct materializer *m, const char *path, unsigned modes)
@@ -422,29 +450,22 @@ static void report_mounts(struct materializer *m)
 static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
 			  const char *path)
 {
-	struct stat st;
-	char buf[PATH_MAX];
+	const char *dir = path;
 
-	if (lstat(path, &st) == 0 || errno != ENOENT ||
-	    strlen(path) >= sizeof(buf))
+	if (path_mode(m, path))
 		return false;
-	strcpy(buf, path);
-	for (;;) {
-		char *slash = strrchr(buf, '/');
+	/* The nearest existing ancestor. */
+	do {
+		const char *slash = strrchr(dir, '/');
 
 		if (!slash)
 			return false;
-		if (slash == buf)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (lstat(buf, &st) == 0)
-			break;
-		if (slash == buf)
-			return false;
-	}
+		dir = slash == dir ? "/"
+				   : arena_strndup(&m->ctx->arena, dir,
+						   (size_t)(slash - dir));
+	} while (!path_mode(m, dir) && strcmp(dir, "/"));
 	return !(ll_rights_in(rules, m->plan->handled_fs,
-			      join(m->ctx, buf, "\001")) &
+			      join(m->ctx, dir, "\001")) &
 		 MAKE_RIGHTS);
 }
 
@@ -475,7 +496,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 			continue;
 		rules[n] = p->paths[i];
 		rules[n].path = canonical(m, p->paths[i].path);
-		candidate[n] = mountable(&rules[n], rules[n].path);
+		candidate[n] = mountable(m, &rules[n], rules[n].path);
 		if (!candidate[n])
 			others[nothers++] = rules[n];
 		n++;
