@@ -59,6 +59,9 @@ struct group_state {
 	bool visiting;
 	bool checked;
 	const struct ast_stmt *required;
+	/* Its uses and excludes, sorted once (refs_sorted) and walked often. */
+	struct ptrvec refs;
+	bool refs_sorted;
 };
 
 struct resolver {
@@ -68,6 +71,7 @@ struct resolver {
 	struct var_env vars;
 	struct ir_policy *p;
 	const struct ast_item *chain[MAX_CHAIN + 1];
+	struct ptrvec chain_refs[MAX_CHAIN + 1]; /* sorted refs per level */
 	size_t chain_len;
 	struct group_state *groups;
 	size_t ngroups;
@@ -328,23 +332,35 @@ static int ref_cmp(const void *a, const void *b)
 	       (x->w->loc.start < y->w->loc.start);
 }
 
-/* The refs of @body, sorted by name so that order never matters. */
-static struct ptrvec sorted_refs(struct resolver *r, const struct ptrvec *body,
-				 unsigned mask)
+/*
+ * The refs of @body on every platform, sorted by name so that order never
+ * matters; a ref's mask is where its platform blocks hold.
+ */
+static struct ptrvec sorted_refs(struct resolver *r, const struct ptrvec *body)
 {
 	struct ptrvec refs = { 0 };
 
-	refs_of(r, body, mask, &refs);
+	refs_of(r, body, IR_ALL_PLATFORMS, &refs);
 	if (refs.len)
 		qsort(refs.items, refs.len, sizeof(void *), ref_cmp);
 	return refs;
+}
+
+static const struct ptrvec *group_refs(struct resolver *r,
+				       struct group_state *g)
+{
+	if (!g->refs_sorted) {
+		g->refs = sorted_refs(r, &g->item->body);
+		g->refs_sorted = true;
+	}
+	return &g->refs;
 }
 
 /* Apply the uses and excludes of chain entry @level (0: the profile). */
 static void apply_profile_refs(struct resolver *r, size_t level)
 {
 	const struct ast_item *prof = r->chain[level];
-	struct ptrvec refs = sorted_refs(r, &prof->body, IR_ALL_PLATFORMS);
+	const struct ptrvec refs = r->chain_refs[level];
 
 	for (size_t i = 0; i < refs.len; i++) {
 		const struct group_ref *ref = refs.items[i];
@@ -495,10 +511,11 @@ static void visit_group(struct resolver *r, struct reach *w,
 	w->stack[w->depth] = g;
 	w->entered_by[w->depth] = at;
 	w->depth++;
-	struct ptrvec refs = sorted_refs(r, &g->item->body, m);
+	const struct ptrvec refs = *group_refs(r, g);
 	for (size_t i = 0; i < refs.len; i++) {
 		const struct group_ref *ref = refs.items[i];
 		struct group_state *h = group_named(r, ref->w->text);
+		unsigned on = ref->mask & m;
 
 		if (ref->exclude)
 			continue; /* the checker reported it */
@@ -511,14 +528,13 @@ static void visit_group(struct resolver *r, struct reach *w,
 		for (unsigned pi = 0; pi < 2; pi++) {
 			unsigned bit = 1u << pi;
 
-			if (!(ref->mask & bit))
+			if (!(on & bit))
 				continue;
 			if (w->dry || same_links(g, pi) ||
-			    !(ref->mask & (bit ^ IR_ALL_PLATFORMS))) {
-				visit_group(r, w, h, ref->mask,
-					    w->dry ? NULL : g->via[pi],
-					    w->dry ? 0 : g->via_len[pi],
-					    ref->w);
+			    !(on & (bit ^ IR_ALL_PLATFORMS))) {
+				visit_group(
+					r, w, h, on, w->dry ? NULL : g->via[pi],
+					w->dry ? 0 : g->via_len[pi], ref->w);
 				break;
 			}
 			visit_group(r, w, h, bit, g->via[pi], g->via_len[pi],
@@ -553,8 +569,7 @@ static struct ir_link *profile_links(struct resolver *r, size_t level,
 static void reach_groups(struct resolver *r, bool dry)
 {
 	for (size_t level = r->chain_len; level-- > 0;) {
-		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
-						 IR_ALL_PLATFORMS);
+		const struct ptrvec refs = r->chain_refs[level];
 		size_t plen;
 		struct ir_link *plinks = profile_links(r, level, &plen);
 
@@ -597,7 +612,7 @@ static void check_group_uses(struct resolver *r, struct reach *w,
 	w->stack[w->depth] = g;
 	w->entered_by[w->depth] = at;
 	w->depth++;
-	struct ptrvec refs = sorted_refs(r, &g->item->body, IR_ALL_PLATFORMS);
+	const struct ptrvec refs = *group_refs(r, g);
 	for (size_t i = 0; i < refs.len; i++) {
 		const struct group_ref *ref = refs.items[i];
 		struct group_state *h = group_named(r, ref->w->text);
@@ -616,10 +631,11 @@ static void check_group_uses(struct resolver *r, struct reach *w,
 static void resolve_groups(struct resolver *r)
 {
 	collect_groups(r);
+	for (size_t level = 0; level < r->chain_len; level++)
+		r->chain_refs[level] = sorted_refs(r, &r->chain[level]->body);
 	/* Use cycles among the groups the chain uses, whatever platform. */
 	for (size_t level = 0; level < r->chain_len; level++) {
-		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
-						 IR_ALL_PLATFORMS);
+		const struct ptrvec refs = r->chain_refs[level];
 
 		for (size_t i = 0; i < refs.len; i++) {
 			const struct group_ref *ref = refs.items[i];
@@ -636,8 +652,7 @@ static void resolve_groups(struct resolver *r)
 	reach_groups(r, false);
 	/* Excluding what the profile would not get anyway is a mistake. */
 	for (size_t level = 0; level < r->chain_len; level++) {
-		struct ptrvec refs = sorted_refs(r, &r->chain[level]->body,
-						 IR_ALL_PLATFORMS);
+		const struct ptrvec refs = r->chain_refs[level];
 
 		for (size_t i = 0; i < refs.len; i++) {
 			const struct group_ref *ref = refs.items[i];

@@ -371,7 +371,9 @@ static const char *canonical(struct materializer *m, const char *path)
 			: canonical(m, arena_strndup(&m->ctx->arena, path,
 						     (size_t)(slash - path)));
 	const char *result = join(m->ctx, parent, slash + 1);
-	mode_t mode = lstat(result, &st) == 0 ? st.st_mode : 0;
+	/* Under a missing name or a file nothing exists: no lstat needed. */
+	bool parent_is_dir = slash == path || S_ISDIR(path_mode(m, parent));
+	mode_t mode = parent_is_dir && lstat(result, &st) == 0 ? st.st_mode : 0;
 	if (S_ISLNK(mode) && realpath(result, buf)) {
 		result = arena_strdup(&m->ctx->arena, buf);
 		mode = lstat(result, &st) == 0 ? st.st_mode : 0;
