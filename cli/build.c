@@ -1,10 +1,12 @@
 /*
  * build.c - "polc build PROFILE --target landlock [--materialize] [--json]
- * [--abi N] [--best-effort]"; also the target options polc run shares.
+ * [--abi N] [--best-effort]" and "polc build PROFILE --target seccomp
+ * [--arch A] [--raw]"; also the target options polc run shares.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -53,6 +55,12 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "--materialize") == 0)
 			t.materialize = true;
+		else if (strcmp(argv[i], "--raw") == 0)
+			t.raw = true;
+		else if (strcmp(argv[i], "--arch") == 0 && i + 1 < argc)
+			t.arch = argv[++i];
+		else if (strncmp(argv[i], "--arch=", 7) == 0)
+			t.arch = argv[i] + 7;
 		else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
 			target = argv[++i];
 		else if (strncmp(argv[i], "--target=", 9) == 0)
@@ -70,7 +78,11 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("build", "which profile?");
 	if (!target)
 		return cli_usage_error("build",
-				       "which target? (--target landlock)");
+				       "which target? (--target landlock or "
+				       "--target seccomp)");
+	if (t.raw && isatty(STDOUT_FILENO))
+		return cli_usage_error("build", "--raw writes binary: redirect "
+						"it to a file");
 	polc_build(cli->ctx, profile, target, &t, stdout);
 	return cli_finish(cli);
 }

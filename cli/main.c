@@ -28,6 +28,8 @@ static const char usage[] =
 	"  explain PROFILE PATH [--access M]   a decision and its rules\n"
 	"  build PROFILE --target landlock [--materialize] [--json]\n"
 	"        [--abi N] [--best-effort]     what a target enforces\n"
+	"  build PROFILE --target seccomp [--arch A] [--raw]\n"
+	"                                      the seccomp program\n"
 	"  run -p PROFILE [--abi N] [--best-effort] [--dry-run] -- CMD...\n"
 	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"

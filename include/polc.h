@@ -119,15 +119,19 @@ POLC_API int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json,
  *               error
  * @materialize: carve against this host's filesystem (Landlock)
  * @json: print JSON rather than a listing
+ * @raw: write the raw program rather than a listing (seccomp)
+ * @arch: "x86_64" or "aarch64" (seccomp); NULL for the native one
  */
 struct polc_target_options {
 	unsigned abi;
 	bool best_effort;
 	bool materialize;
 	bool json;
+	bool raw;
+	const char *arch;
 };
 
-/* Print what PROFILE lowers to for @target ("landlock"). */
+/* Print what PROFILE lowers to for @target ("landlock" or "seccomp"). */
 POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 			const struct polc_target_options *opts, FILE *out);
 

@@ -370,6 +370,38 @@ static enum ir_sys_action action_for(const struct ir_sys_rule **rules, size_t n,
 	return best;
 }
 
+enum ir_sys_action ir_syscall_action(const struct ir_policy *p,
+				     unsigned platform, const char *name,
+				     const uint64_t args[6],
+				     unsigned *errno_value,
+				     const struct ir_sys_rule **why)
+{
+	const struct ir_settings *st =
+		&p->settings[ir_platform_index(platform)];
+	enum ir_sys_action best = st->sys_default;
+
+	*errno_value = st->sys_default_errno;
+	*why = NULL;
+	for (size_t i = 0; i < p->nsys; i++) {
+		const struct ir_sys_rule *r = &p->sys[i];
+		bool applies =
+			(r->platforms & platform) && !strcmp(r->syscall, name);
+
+		for (size_t k = 0; k < r->nconds && applies; k++)
+			applies = cond_holds(&r->conds[k], args);
+		if (!applies)
+			continue;
+		if (!*why || r->action > best ||
+		    (r->action == best && best == IR_SYS_ERRNO &&
+		     r->errno_value < *errno_value)) {
+			best = r->action;
+			*errno_value = r->errno_value;
+			*why = r;
+		}
+	}
+	return best;
+}
+
 enum ir_sys_outcome ir_decide_syscall(struct polc_ctx *ctx,
 				      const struct ir_policy *p,
 				      unsigned platform, const char *name,

@@ -394,6 +394,19 @@ enum ir_sys_outcome ir_decide_syscall(struct polc_ctx *ctx,
 				      const struct ir_sys_rule **why);
 
 /*
+ * The action for one call of syscall @name on @platform with arguments
+ * @args (spec/semantics.md §4.6): the most restrictive applicable rule's,
+ * the smallest errno among errno rules, else the default.  *errno_value
+ * receives the errno for IR_SYS_ERRNO; *why the deciding rule (NULL: the
+ * default).  What a backend's program is checked against.
+ */
+enum ir_sys_action ir_syscall_action(const struct ir_policy *p,
+				     unsigned platform, const char *name,
+				     const uint64_t args[6],
+				     unsigned *errno_value,
+				     const struct ir_sys_rule **why);
+
+/*
  * The path rules on exactly @path: [*first, *first + return value) of the
  * sorted p->paths.  Rules that cover a path sit on it or on one of its
  * ancestors, so a walk up the path finds them all in O(depth · log n).

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "backends/landlock/landlock.h"
+#include "backends/seccomp/seccomp.h"
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "ir/ir.h"
@@ -48,6 +49,40 @@ static int lower_landlock(struct polc_ctx *ctx, const struct ir_policy *p,
 	return ll_lower(ctx, p, abi, opts->best_effort, plan);
 }
 
+static int build_seccomp(struct polc_ctx *ctx, const char *profile,
+			 const struct polc_target_options *opts, FILE *out)
+{
+	const struct ir_policy *p;
+	const struct sc_program *prog;
+	uint32_t arch = sc_native_arch();
+
+	if (opts->json) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp",
+			     "--json is not available for seccomp yet");
+		return -1;
+	}
+	if (opts->arch && sc_arch_named(opts->arch, &arch) != 0) {
+		diag_subject(ctx, DIAG_ERROR, opts->arch,
+			     "unknown architecture (this version builds "
+			     "'x86_64' and 'aarch64')");
+		return -1;
+	}
+	p = lib_resolve(ctx, profile, false);
+	if (!p || sc_lower(ctx, p, arch, &prog) != 0)
+		return -1;
+	if (!opts->raw) {
+		sc_print_listing(prog, out);
+		return 0;
+	}
+	if (fwrite(prog->insns, sizeof(*prog->insns), prog->len, out) !=
+	    prog->len) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp",
+			     "cannot write the program");
+		return -1;
+	}
+	return 0;
+}
+
 int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	       const struct polc_target_options *opts, FILE *out)
 {
@@ -55,10 +90,12 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	const struct ll_plan *plan;
 	const struct ll_ruleset *rs;
 
+	if (!strcmp(target, "seccomp"))
+		return build_seccomp(ctx, profile, opts, out);
 	if (strcmp(target, "landlock") != 0) {
 		diag_subject(ctx, DIAG_ERROR, target,
 			     "unknown target (this version builds "
-			     "'landlock')");
+			     "'landlock' and 'seccomp')");
 		return -1;
 	}
 	p = lib_resolve(ctx, profile, false);
@@ -131,7 +168,8 @@ static void child_fail(int fd, enum child_failure kind, int err,
 				 : POLC_RUN_SANDBOX_FAILED);
 }
 
-static void run_child(const struct ll_ruleset *rs, char *const *argv,
+static void run_child(const struct ll_ruleset *rs,
+		      const struct sc_program *filter, char *const *argv,
 		      char **env, const char *workdir, int report,
 		      const sigset_t *saved_mask)
 {
@@ -149,6 +187,9 @@ static void run_child(const struct ll_ruleset *rs, char *const *argv,
 	    close_range((unsigned)report + 1, ~0u, 0) != 0)
 		child_fail(report, CHILD_SANDBOX, errno,
 			   "cannot close inherited descriptors");
+	/* Last: the hardening baseline denies what the steps above use. */
+	if (sc_apply(filter, err, sizeof(err)) != 0)
+		child_fail(report, CHILD_SANDBOX, errno, err);
 	execvpe(argv[0], argv, env);
 	child_fail(report, CHILD_EXEC, errno, argv[0]);
 }
@@ -216,6 +257,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	const struct ir_policy *p;
 	const struct ll_plan *plan;
 	const struct ll_ruleset *rs;
+	const struct sc_program *filter;
 	int pipefd[2];
 	sigset_t waited, saved;
 
@@ -226,8 +268,15 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	}
 	p = lib_resolve(ctx, opts->profile, false);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
-	    ll_materialize(ctx, plan, &rs) != 0)
+	    ll_materialize(ctx, plan, &rs) != 0 ||
+	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0)
 		return -1;
+	if (filter->notifies) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp",
+			     "'syscall notify' needs a supervisor to answer "
+			     "the calls, which polc run does not provide yet");
+		return -1;
+	}
 	if (opts->dry_run) {
 		ll_print_ruleset(ctx, rs, opts->target.json, stdout);
 		*status = 0;
@@ -266,8 +315,8 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	fflush(NULL);
 	pid_t child = fork();
 	if (child == 0)
-		run_child(rs, opts->argv, env, ctx->variables[IR_VAR_WORKDIR],
-			  pipefd[1], &saved);
+		run_child(rs, filter, opts->argv, env,
+			  ctx->variables[IR_VAR_WORKDIR], pipefd[1], &saved);
 	close(pipefd[1]);
 	if (child < 0) {
 		close(pipefd[0]);

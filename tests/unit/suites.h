@@ -14,5 +14,6 @@ Suite *suite_diag(void);
 Suite *suite_resolve(void);
 Suite *suite_decide(void);
 Suite *suite_stdlib(void);
+Suite *suite_seccomp(void);
 
 #endif

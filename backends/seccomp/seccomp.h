@@ -1,0 +1,68 @@
+/*
+ * seccomp.h - the IR's syscall rules as a classic-BPF seccomp program.
+ *
+ * sc_lower() turns the Linux syscall rules of a resolved policy into a
+ * program for one architecture that gives, for every call, exactly the
+ * action spec/semantics.md §4.6 decides: the most restrictive applicable
+ * rule's action (the smallest errno among errno rules), else the default.
+ * A call from any other architecture is killed; on x86_64 the x32 ABI,
+ * whose numbers the rules do not describe, fails with ENOSYS.  libseccomp
+ * supplies the syscall numbers only.  Includes no other backend and not the
+ * frontend.
+ */
+#ifndef POLC_BACKENDS_SECCOMP_H
+#define POLC_BACKENDS_SECCOMP_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct polc_ctx;
+struct ir_policy;
+
+/**
+ * struct sc_program - a seccomp filter
+ * @arch: the AUDIT_ARCH_* value it accepts
+ * @insns: the instructions, @len of them
+ * @needed: false when the policy allows every call (nothing to load)
+ * @notifies: some rule's action is notify (needs a listener to run)
+ * @skipped: names of syscalls some rule names that @arch lacks, @nskipped
+ */
+struct sc_program {
+	uint32_t arch;
+	const struct sock_filter *insns;
+	size_t len;
+	bool needed;
+	bool notifies;
+	const char **skipped;
+	size_t nskipped;
+};
+
+/* The AUDIT_ARCH_* of the running kernel's native ABI. */
+uint32_t sc_native_arch(void);
+
+/* The AUDIT_ARCH_* of "x86_64" or "aarch64" into *@arch; -1 for others. */
+int sc_arch_named(const char *name, uint32_t *arch);
+
+/*
+ * Lower @p's Linux syscall rules for @arch (AUDIT_ARCH_X86_64 or
+ * AUDIT_ARCH_AARCH64) into *@out, allocated in ctx's arena.  A rule naming
+ * a syscall unknown to libseccomp is an error; one naming a syscall the
+ * architecture lacks is vacuous there, dropped and listed in @skipped.  Returns
+ * 0, or -1 with errors reported.
+ */
+int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
+	     const struct sc_program **out);
+
+/*
+ * Install @prog on the calling thread (no_new_privs must already be set).
+ * For polc run's child: async-signal-safe, reports into @err.
+ */
+int sc_apply(const struct sc_program *prog, char *err, size_t errlen);
+
+/* A readable listing of @prog, one instruction per line. */
+void sc_print_listing(const struct sc_program *prog, FILE *out);
+
+#endif

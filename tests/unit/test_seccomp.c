@@ -1,0 +1,375 @@
+/*
+ * test_seccomp.c - the seccomp backend (backends/seccomp/) against the IR.
+ *
+ * A classic-BPF interpreter runs every emitted program over every syscall
+ * number 0-1023 of x86_64 and aarch64, with argument vectors that take
+ * every condition's boundaries, over the x32 range and from a foreign
+ * architecture, and compares each return value with ir_syscall_action():
+ * zero mismatches, for every stdlib profile and for policies built to
+ * exercise overlapping rules, every comparison and masks.
+ */
+#include <check.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/seccomp/seccomp.h"
+#include "helpers.h"
+#include "suites.h"
+
+static struct polc_ctx *ctx;
+static struct load_unit unit;
+static struct ir_options opts;
+
+static void setup(void)
+{
+	ctx = polc_ctx_new();
+	ck_assert_ptr_nonnull(ctx);
+	unit = (struct load_unit){ 0 };
+	test_options(ctx, &opts);
+	if (load_library(ctx, &unit) != 0 || ctx->nerrors || ctx->nwarnings)
+		ck_abort_msg("the stdlib does not load cleanly:\n%s",
+			     diags_text(ctx));
+}
+
+static void teardown(void)
+{
+	polc_ctx_free(ctx);
+	ctx = NULL;
+}
+
+/* ---- the interpreter ---------------------------------------------------- */
+
+/* Set by interpret() when the run loaded an argument. */
+static bool loaded_argument;
+
+/*
+ * Run @prog on @data; *steps receives the instructions executed.  Aborts
+ * the test on anything the kernel's checker would refuse: an unknown
+ * opcode, a jump out of the program, a load outside seccomp_data, running
+ * off the end.
+ */
+static uint32_t interpret(const struct sc_program *prog,
+			  const struct seccomp_data *data, size_t *steps)
+{
+	uint32_t a = 0;
+
+	*steps = 0;
+	loaded_argument = false;
+	for (size_t pc = 0; pc < prog->len; pc++) {
+		const struct sock_filter *in = &prog->insns[pc];
+		uint32_t word;
+
+		++*steps;
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			ck_assert_uint_le(in->k + 4, sizeof(*data));
+			ck_assert_uint_eq(in->k % 4, 0);
+			memcpy(&word, (const char *)data + in->k, 4);
+			loaded_argument |=
+				in->k >= offsetof(struct seccomp_data, args);
+			a = word;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K: a &= in->k; break;
+		case BPF_RET | BPF_K: return in->k;
+		case BPF_JMP | BPF_JA:
+			ck_assert_uint_lt(pc + 1 + in->k, prog->len);
+			pc += in->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+		case BPF_JMP | BPF_JGT | BPF_K:
+		case BPF_JMP | BPF_JGE | BPF_K: {
+			bool taken = BPF_OP(in->code) == BPF_JEQ   ? a == in->k
+				     : BPF_OP(in->code) == BPF_JGT ? a > in->k
+								   : a >= in->k;
+
+			ck_assert_uint_lt(pc + 1 + in->jt, prog->len);
+			ck_assert_uint_lt(pc + 1 + in->jf, prog->len);
+			pc += taken ? in->jt : in->jf;
+			break;
+		}
+		default:
+			ck_abort_msg("instruction %zu: opcode 0x%04x", pc,
+				     (unsigned)in->code);
+		}
+	}
+	ck_abort_msg("the program runs off its end");
+	return 0;
+}
+
+/* ---- the expected answer ------------------------------------------------ */
+
+static uint32_t encode(enum ir_sys_action action, unsigned err)
+{
+	switch (action) {
+	case IR_SYS_ALLOW: return SECCOMP_RET_ALLOW;
+	case IR_SYS_LOG: return SECCOMP_RET_LOG;
+	case IR_SYS_NOTIFY: return SECCOMP_RET_USER_NOTIF;
+	case IR_SYS_ERRNO: return SECCOMP_RET_ERRNO | err;
+	case IR_SYS_TRAP: return SECCOMP_RET_TRAP;
+	case IR_SYS_KILL_THREAD: return SECCOMP_RET_KILL_THREAD;
+	case IR_SYS_KILL: return SECCOMP_RET_KILL_PROCESS;
+	}
+	ck_abort_msg("unknown action %d", (int)action);
+	return 0;
+}
+
+static uint32_t expected(const struct ir_policy *p, const char *name,
+			 const uint64_t args[6])
+{
+	const struct ir_sys_rule *why;
+	unsigned err;
+	enum ir_sys_action act;
+
+	if (!name) { /* no name: no rule can name it */
+		const struct ir_settings *st = &p->settings[0];
+		return encode(st->sys_default, st->sys_default_errno);
+	}
+	act = ir_syscall_action(p, IR_LINUX, name, args, &err, &why);
+	return encode(act, err);
+}
+
+/* ---- argument vectors --------------------------------------------------- */
+
+enum { MAX_VALUES = 200, MAX_VECTORS = 4096 };
+
+struct values {
+	uint64_t v[MAX_VALUES];
+	size_t n;
+};
+
+static void value_add(struct values *vs, uint64_t v)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->v[i] == v)
+			return;
+	if (vs->n < MAX_VALUES)
+		vs->v[vs->n++] = v;
+}
+
+/*
+ * Values of argument @arg at every boundary of @name's conditions; just 0
+ * for an argument no condition reads (the answer cannot depend on it).
+ */
+static void boundaries(const struct ir_policy *p, const char *name,
+		       unsigned arg, struct values *vs)
+{
+	vs->n = 0;
+	value_add(vs, 0);
+	for (size_t i = 0; name && i < p->nsys; i++) {
+		const struct ir_sys_rule *r = &p->sys[i];
+
+		if (strcmp(r->syscall, name))
+			continue;
+		for (size_t k = 0; k < r->nconds; k++) {
+			const struct ir_sys_cond *c = &r->conds[k];
+			uint64_t v = c->value;
+
+			if (c->arg != arg)
+				continue;
+			value_add(vs, UINT64_MAX);
+			value_add(vs, v);
+			value_add(vs, v - 1);
+			value_add(vs, v + 1);
+			value_add(vs, v + (1ull << 32));
+			value_add(vs, v - (1ull << 32));
+			value_add(vs, v | ~c->mask);
+			value_add(vs, v ^ ((uint64_t)1 << 63));
+			for (unsigned b = 0; b < 64; b += 7)
+				value_add(vs, v ^ (1ull << b));
+		}
+	}
+}
+
+/*
+ * Check @prog against @p for syscall number @nr: every combination of the
+ * arguments' boundary values when there are few, else each argument's
+ * values with the others at 0.  Returns the mismatches (reported).
+ */
+static size_t check_number(const struct sc_program *prog,
+			   const struct ir_policy *p, uint32_t arch, int nr,
+			   size_t *checked)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	struct values vs[6];
+	size_t combos = 1, mismatches = 0;
+
+	for (unsigned a = 0; a < 6; a++) {
+		boundaries(p, name, a, &vs[a]);
+		combos = combos <= MAX_VECTORS ? combos * vs[a].n : combos;
+	}
+	bool product = combos <= MAX_VECTORS;
+	size_t vectors = product ? combos : 1 + 6 * MAX_VALUES;
+	for (size_t v = 0; v < vectors; v++) {
+		struct seccomp_data data = { .nr = nr, .arch = arch };
+		size_t rest = v, steps;
+
+		if (product) {
+			for (unsigned a = 0; a < 6; a++) {
+				data.args[a] = vs[a].v[rest % vs[a].n];
+				rest /= vs[a].n;
+			}
+		} else if (v > 0) {
+			unsigned a = (unsigned)((v - 1) / MAX_VALUES);
+			size_t i = (v - 1) % MAX_VALUES;
+
+			if (i >= vs[a].n)
+				continue;
+			data.args[a] = vs[a].v[i];
+		}
+		uint32_t got = interpret(prog, &data, &steps);
+		uint32_t want = expected(p, name, (const uint64_t *)data.args);
+		++*checked;
+		if (got != want && mismatches++ < 5)
+			fprintf(stderr,
+				"seccomp mismatch: %s (%d) args %llx %llx "
+				"%llx: "
+				"program 0x%08x, IR 0x%08x\n",
+				name ? name : "?", nr,
+				(unsigned long long)data.args[0],
+				(unsigned long long)data.args[1],
+				(unsigned long long)data.args[2], got, want);
+	}
+	free(name);
+	return mismatches;
+}
+
+/* The whole check of @p on @arch; returns the number of vectors run. */
+static size_t check_policy(const struct ir_policy *p, uint32_t arch)
+{
+	const struct sc_program *prog;
+	size_t checked = 0, mismatches = 0, steps;
+
+	if (sc_lower(ctx, p, arch, &prog) != 0)
+		ck_abort_msg("sc_lower failed:\n%s", diags_text(ctx));
+	for (int nr = 0; nr < 1024; nr++)
+		mismatches += check_number(prog, p, arch, nr, &checked);
+	/* Another architecture is killed; x32 calls fail with ENOSYS. */
+	struct seccomp_data foreign = { .nr = 0, .arch = AUDIT_ARCH_I386 };
+	ck_assert_uint_eq(interpret(prog, &foreign, &steps),
+			  SECCOMP_RET_KILL_PROCESS);
+	if (arch == AUDIT_ARCH_X86_64) {
+		struct seccomp_data x32 = { .nr = 0x40000000 | 101,
+					    .arch = arch };
+		ck_assert_uint_eq(interpret(prog, &x32, &steps),
+				  SECCOMP_RET_ERRNO | 38);
+	}
+	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
+	return checked;
+}
+
+static const struct ir_policy *resolve(const char *profile)
+{
+	const struct ir_policy *p = ir_resolve(ctx, &unit, profile, &opts);
+
+	if (!p || ctx->nerrors)
+		ck_abort_msg("'%s' does not resolve:\n%s", profile,
+			     diags_text(ctx));
+	return p;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+START_TEST(test_stdlib_profiles_agree_with_the_ir)
+{
+	static const char *const profiles[] = {
+		"default",    "strict",	  "claude-code", "codex",
+		"opencode",   "aider",	  "gemini-cli",	 "node-dev",
+		"python-dev", "rust-dev", "go-dev",	 "java-dev",
+	};
+	size_t checked = 0;
+
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
+		const struct ir_policy *p = resolve(profiles[i]);
+
+		checked += check_policy(p, AUDIT_ARCH_X86_64);
+		checked += check_policy(p, AUDIT_ARCH_AARCH64);
+	}
+	ck_assert_uint_gt(checked, 24 * 1024);
+}
+END_TEST
+
+/* Overlapping rules of every action, every comparison, masks, two args. */
+static const char overlap_src[] =
+	"profile sc_overlap {\n"
+	"    syscall default errno EACCES;\n"
+	"    syscall allow read write close ioctl openat ptrace mmap;\n"
+	"    syscall deny ioctl if arg1 & 0xffffffff == 0x5412;\n"
+	"    syscall log ioctl if arg2 > 0x100000000;\n"
+	"    syscall errno 13 openat if arg2 & 0x3 == 1;\n"
+	"    syscall errno 5 openat if arg1 != 0;\n"
+	"    syscall kill ptrace if arg0 >= 0x10 && arg1 < 0x200000000;\n"
+	"    syscall trap ptrace if arg0 < 0x20;\n"
+	"    syscall kill_thread ptrace if arg0 <= 4;\n"
+	"    syscall errno 22 mmap if arg2 & 0x4 == 0x4 && arg3 == 0x22;\n"
+	"    syscall notify mmap if arg0 == 0xffffffff00000000;\n"
+	"    syscall deny mmap if arg1 & 0xff00000000 == 0x100000000;\n"
+	"    syscall allow getpid if arg0 == 7;\n"
+	"}\n";
+
+START_TEST(test_overlapping_rules_agree_with_the_ir)
+{
+	unit_add(ctx, &unit, "t.pol", overlap_src);
+	const struct ir_policy *p = resolve("sc_overlap");
+
+	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_X86_64), 1024);
+	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_AARCH64), 1024);
+}
+END_TEST
+
+/* Numbers no rule decides never load an argument (action cache). */
+START_TEST(test_undecided_numbers_load_no_argument)
+{
+	const struct ir_policy *p = resolve("default");
+	const struct sc_program *prog;
+
+	ck_assert_int_eq(sc_lower(ctx, p, AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert(prog->needed);
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name =
+			seccomp_syscall_resolve_num_arch(AUDIT_ARCH_X86_64, nr);
+		bool named = false;
+
+		for (size_t i = 0; name && i < p->nsys; i++)
+			named |= !strcmp(p->sys[i].syscall, name);
+		free(name);
+		if (named)
+			continue;
+		struct seccomp_data data = { .nr = nr,
+					     .arch = AUDIT_ARCH_X86_64 };
+		size_t steps;
+
+		interpret(prog, &data, &steps);
+		ck_assert_msg(!loaded_argument, "syscall %d loads an argument",
+			      nr);
+		ck_assert_uint_le(steps, 20);
+	}
+}
+END_TEST
+
+START_TEST(test_allow_everything_needs_no_program)
+{
+	unit_add(ctx, &unit, "t.pol", "profile sc_open {\n}\n");
+	const struct sc_program *prog;
+
+	ck_assert_int_eq(
+		sc_lower(ctx, resolve("sc_open"), AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert(!prog->needed);
+}
+END_TEST
+
+Suite *suite_seccomp(void)
+{
+	Suite *s = suite_create("seccomp");
+	TCase *tc = tcase_create("seccomp");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
+	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
+	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
+	tcase_add_test(tc, test_allow_everything_needs_no_program);
+	suite_add_tcase(s, tc);
+	return s;
+}
