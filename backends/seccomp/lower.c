@@ -1,21 +1,29 @@
 /*
  * lower.c - the IR's syscall rules to a classic-BPF program.
  *
- * The program checks the architecture, rejects x32 calls on x86_64, finds
- * the syscall number by binary search among the numbers some rule decides,
- * and for each of them tries its rules most restrictive first (errno rules
- * by ascending errno): the first rule whose conditions all hold returns its
- * action, which is the spec's answer by construction; when none holds the
- * default action returns.  Numbers no rule decides return the default
- * without loading an argument, so the kernel's action cache covers them.
+ * Planning first.  Each syscall number gets a leaf: a constant action
+ * when its outcome ignores the arguments (no rule, or a most restrictive
+ * rule without conditions), else a block that tries its rules most
+ * restrictive first (errno rules by ascending errno) and returns the first
+ * that applies, which is the spec's answer by construction.  Numbers
+ * with equal leaves coalesce into intervals, and a decision tree over the
+ * intervals finds a number's leaf: `jge` splits, or a run of `jeq` for
+ * single numbers that stand out of a common background.  The tree's shape
+ * minimises program size plus the expected instructions executed, by
+ * dynamic programming over ranges of intervals.  A constant leaf is a
+ * jump straight to a shared `ret`, so a number whose action ignores the
+ * arguments never loads one and the kernel's action cache covers it.
  *
- * Conditional jumps only ever skip one instruction, onto or past a `ja`
- * whose 32-bit offset reaches the real target: no 8-bit offset can
- * overflow, whatever the program's size.
+ * Then emitting, backward from the last instruction, kafel-style: every
+ * jump target is already placed when its jump is emitted, so offsets are
+ * exact in one pass, and a target beyond an 8-bit offset is reached
+ * through a `ja`.
  */
 #include "backends/seccomp/seccomp.h"
+#include "backends/seccomp/numbers.h"
 
 #include <errno.h>
+#include <math.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -28,7 +36,20 @@
 #include "ir/ir.h"
 
 /* x86_64's x32 ABI: the same numbers with this bit set. */
-enum { X32_SYSCALL_BIT = 0x40000000 };
+enum {
+	X32_SYSCALL_BIT = 0x40000000,
+	MAX_NR = 1024,	   /* numbers planned; above, the default holds */
+	MAX_PLANNED = 256, /* intervals the optimal tree is sought for */
+};
+
+/*
+ * How many instructions of program size one more instruction run per call,
+ * on average, is worth: the trade-off the tree's shape optimises.
+ */
+static const double EXEC_COST = 40;
+
+/* How much a refused number weighs against one that proceeds. */
+static const double REFUSED_WEIGHT = 0.1;
 
 uint32_t sc_native_arch(void)
 {
@@ -52,167 +73,125 @@ int sc_arch_named(const char *name, uint32_t *arch)
 	return 0;
 }
 
-/* ---- the assembler ---------------------------------------------------- */
+/* ---- emitting backward ------------------------------------------------ */
 
-struct assembler {
-	struct sock_filter *insns;
+/*
+ * The program is built from its end: a label is the position of an
+ * instruction counted from the last one (0), so a target is always
+ * emitted, and known, before the jumps to it.
+ */
+struct emitter {
+	struct sock_filter *rev;
 	size_t len, cap;
-	size_t *label_at; /* label -> instruction index; SIZE_MAX: unplaced */
-	size_t nlabels, label_cap;
 	struct polc_ctx *ctx;
 };
 
-static void emit(struct assembler *as, uint16_t code, uint32_t k, uint8_t jt,
-		 uint8_t jf)
+static size_t put(struct emitter *e, uint16_t code, uint32_t k, uint8_t jt,
+		  uint8_t jf)
 {
 	struct sock_filter *slot =
-		arena_array_push(&as->ctx->arena, (void **)&as->insns, &as->len,
-				 &as->cap, sizeof(*slot));
+		arena_array_push(&e->ctx->arena, (void **)&e->rev, &e->len,
+				 &e->cap, sizeof(*slot));
 
 	*slot = (struct sock_filter){ code, jt, jf, k };
+	return e->len - 1;
 }
 
-static size_t new_label(struct assembler *as)
+/* Where control goes after the next instruction emitted: @target. */
+static size_t jump_to(struct emitter *e, size_t target)
 {
-	size_t *slot =
-		arena_array_push(&as->ctx->arena, (void **)&as->label_at,
-				 &as->nlabels, &as->label_cap, sizeof(*slot));
-
-	*slot = SIZE_MAX;
-	return as->nlabels - 1;
+	if (e->len && target == e->len - 1)
+		return target; /* falls through */
+	return put(e, BPF_JMP | BPF_JA, (uint32_t)(e->len - target - 1), 0, 0);
 }
 
-static void place(struct assembler *as, size_t label)
+/* A conditional jump on A against @k; a far target goes through a `ja`. */
+static size_t branch(struct emitter *e, uint16_t op, uint32_t k, size_t if_true,
+		     size_t if_false)
 {
-	as->label_at[label] = as->len;
-}
-
-/* A jump to @label: its k holds the label until link() resolves it. */
-static void jump(struct assembler *as, size_t label)
-{
-	emit(as, BPF_JMP | BPF_JA, (uint32_t)label, 0, 0);
-}
-
-static void ret(struct assembler *as, uint32_t action)
-{
-	emit(as, BPF_RET | BPF_K, action, 0, 0);
-}
-
-static void load(struct assembler *as, uint32_t offset)
-{
-	emit(as, BPF_LD | BPF_W | BPF_ABS, offset, 0, 0);
-}
-
-/* Resolve every `ja` from its label to a relative offset. */
-static void link_jumps(struct assembler *as)
-{
-	for (size_t pc = 0; pc < as->len; pc++) {
-		struct sock_filter *in = &as->insns[pc];
-
-		if (in->code == (BPF_JMP | BPF_JA))
-			in->k = (uint32_t)(as->label_at[in->k] - pc - 1);
+	if (if_true == if_false)
+		return jump_to(e, if_true);
+	if (e->len - if_true - 1 > 255 || e->len - if_false - 1 > 255) {
+		if_false = put(e, BPF_JMP | BPF_JA,
+			       (uint32_t)(e->len - if_false - 1), 0, 0);
+		if_true = put(e, BPF_JMP | BPF_JA,
+			      (uint32_t)(e->len - if_true - 1), 0, 0);
 	}
+	return put(e, BPF_JMP | op | BPF_K, k, (uint8_t)(e->len - if_true - 1),
+		   (uint8_t)(e->len - if_false - 1));
+}
+
+/* Load word @hi (1) or the low word of argument @arg, masked. */
+static size_t load_arg(struct emitter *e, unsigned arg, int hi, uint32_t mask)
+{
+	/* Little-endian: the low word first. */
+	uint32_t offset = (uint32_t)(offsetof(struct seccomp_data, args) +
+				     8 * arg + (hi ? 4 : 0));
+
+	if (mask != UINT32_MAX)
+		put(e, BPF_ALU | BPF_AND | BPF_K, mask, 0, 0);
+	return put(e, BPF_LD | BPF_W | BPF_ABS, offset, 0, 0);
 }
 
 /* ---- conditions ------------------------------------------------------- */
 
-/* Word @hi (1) or low word (0) of argument @arg: little-endian only. */
-static uint32_t arg_word(unsigned arg, int hi)
+/* (word & mask) == value: to @eq or @ne. */
+static size_t word_equal(struct emitter *e, unsigned arg, int hi, uint32_t mask,
+			 uint32_t value, size_t eq, size_t ne)
 {
-	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * arg +
-			  (hi ? 4 : 0));
-}
-
-/* Load a word of the argument, masked. */
-static void load_masked(struct assembler *as, unsigned arg, int hi,
-			uint32_t mask)
-{
-	load(as, arg_word(arg, hi));
-	if (mask != UINT32_MAX)
-		emit(as, BPF_ALU | BPF_AND | BPF_K, mask, 0, 0);
-}
-
-/* Go on when (word & mask) == value, else jump to @differ. */
-static void word_equal(struct assembler *as, unsigned arg, int hi,
-		       uint32_t mask, uint32_t value, size_t differ)
-{
-	if (value & ~mask) { /* bits the mask clears: never equal */
-		jump(as, differ);
-		return;
-	}
+	if (value & ~mask)
+		return ne; /* bits the mask clears: never equal */
 	if (!mask)
-		return; /* 0 == 0 */
-	load_masked(as, arg, hi, mask);
-	emit(as, BPF_JMP | BPF_JEQ | BPF_K, value, 1, 0);
-	jump(as, differ);
+		return eq; /* 0 == 0 */
+	branch(e, BPF_JEQ, value, eq, ne);
+	return load_arg(e, arg, hi, mask);
 }
 
-/*
- * (x & mask) > value, or >= when !@strict, on 64 bits: jump to @yes or
- * @no, never falling through.
- */
-static void compare_order(struct assembler *as, const struct ir_sys_cond *c,
-			  bool strict, size_t yes, size_t no)
+/* (x & mask) > value, or >= when !@strict, on 64 bits: to @yes or @no. */
+static size_t order(struct emitter *e, const struct ir_sys_cond *c, bool strict,
+		    size_t yes, size_t no)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
 
-	load_masked(as, c->arg, 1, mhi);
-	emit(as, BPF_JMP | BPF_JGT | BPF_K, vhi, 0, 1);
-	jump(as, yes);
-	emit(as, BPF_JMP | BPF_JEQ | BPF_K, vhi, 1, 0);
-	jump(as, no);
-	load_masked(as, c->arg, 0, mlo);
-	emit(as, BPF_JMP | (strict ? BPF_JGT : BPF_JGE) | BPF_K, vlo, 1, 0);
-	jump(as, no);
-	jump(as, yes);
+	if (!mhi && vhi)
+		return no; /* the high word is 0, below vhi */
+	/* Equal high words: the low words decide. */
+	branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes, no);
+	size_t low = load_arg(e, c->arg, 0, mlo);
+	if (!mhi)
+		return low; /* both high words are 0 */
+	/* After "not above vhi": at vhi, or (for vhi 0) nothing else. */
+	size_t at = vhi ? branch(e, BPF_JEQ, vhi, low, no) : low;
+	branch(e, BPF_JGT, vhi, yes, at);
+	return load_arg(e, c->arg, 1, mhi);
 }
 
-/* Go on when @c holds, else jump to @fail. */
-static void condition(struct assembler *as, const struct ir_sys_cond *c,
-		      size_t fail)
+/* @c: to @ok when it holds, else to @fail. */
+static size_t condition(struct emitter *e, const struct ir_sys_cond *c,
+			size_t ok, size_t fail)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
-	size_t ok;
 
 	switch (c->op) {
 	case IR_CMP_EQ:
-		word_equal(as, c->arg, 1, mhi, vhi, fail);
-		word_equal(as, c->arg, 0, mlo, vlo, fail);
-		return;
+		return word_equal(e, c->arg, 1, mhi, vhi,
+				  word_equal(e, c->arg, 0, mlo, vlo, ok, fail),
+				  fail);
 	case IR_CMP_NE:
-		/* Holds when either word differs. */
-		ok = new_label(as);
-		word_equal(as, c->arg, 1, mhi, vhi, ok);
-		word_equal(as, c->arg, 0, mlo, vlo, ok);
-		jump(as, fail);
-		place(as, ok);
-		return;
-	case IR_CMP_GT:
-	case IR_CMP_GE:
-		ok = new_label(as);
-		compare_order(as, c, c->op == IR_CMP_GT, ok, fail);
-		place(as, ok);
-		return;
-	case IR_CMP_LT: /* not >= */
-	case IR_CMP_LE: /* not > */
-		ok = new_label(as);
-		compare_order(as, c, c->op == IR_CMP_LE, fail, ok);
-		place(as, ok);
-		return;
+		return word_equal(e, c->arg, 1, mhi, vhi,
+				  word_equal(e, c->arg, 0, mlo, vlo, fail, ok),
+				  ok);
+	case IR_CMP_GT: return order(e, c, true, ok, fail);
+	case IR_CMP_GE: return order(e, c, false, ok, fail);
+	case IR_CMP_LT: return order(e, c, false, fail, ok); /* not >= */
+	case IR_CMP_LE: return order(e, c, true, fail, ok);  /* not > */
 	}
+	return fail;
 }
 
-/* ---- rules ------------------------------------------------------------ */
-
-/* One syscall number and the rules that decide it, best first. */
-struct decided {
-	int nr;
-	const struct ir_sys_rule **rules;
-	size_t n, cap;
-	size_t label;
-};
+/* ---- returns ------------------------------------------------------------ */
 
 static uint32_t action_value(enum ir_sys_action action, unsigned err)
 {
@@ -228,6 +207,36 @@ static uint32_t action_value(enum ir_sys_action action, unsigned err)
 	return SECCOMP_RET_KILL_PROCESS;
 }
 
+/* The shared `ret` of each action value the program uses. */
+struct returns {
+	uint32_t value[64];
+	size_t label[64];
+	size_t n;
+};
+
+/* The label of `ret @value`, emitted on first use. */
+static size_t ret_of(struct emitter *e, struct returns *rets, uint32_t value)
+{
+	for (size_t i = 0; i < rets->n; i++)
+		if (rets->value[i] == value)
+			return rets->label[i];
+	size_t label = put(e, BPF_RET | BPF_K, value, 0, 0);
+	if (rets->n < sizeof(rets->value) / sizeof(*rets->value)) {
+		rets->value[rets->n] = value;
+		rets->label[rets->n++] = label;
+	}
+	return label;
+}
+
+/* ---- rules ------------------------------------------------------------ */
+
+/* One syscall number and the rules that decide it, best first. */
+struct decided {
+	int nr;
+	const struct ir_sys_rule **rules;
+	size_t n, cap;
+};
+
 /* Most restrictive first; errno rules by ascending errno. */
 static int rule_order(const void *a, const void *b)
 {
@@ -238,66 +247,217 @@ static int rule_order(const void *a, const void *b)
 		return x->action > y->action ? -1 : 1;
 	if (x->errno_value != y->errno_value)
 		return x->errno_value < y->errno_value ? -1 : 1;
-	/* Unconditional first: it makes the rest of the tier unreachable. */
-	return (x->nconds > y->nconds) - (x->nconds < y->nconds);
+	/* Unconditional first: it makes the rest unreachable. */
+	if (x->nconds != y->nconds)
+		return x->nconds < y->nconds ? -1 : 1;
+	/* Then the IR's order (the rules are one array): a stable output. */
+	return (x > y) - (x < y);
 }
 
-static int decided_order(const void *a, const void *b)
+static uint32_t rule_value(const struct ir_sys_rule *r)
 {
-	const struct decided *x = a, *y = b;
-
-	return (x->nr > y->nr) - (x->nr < y->nr);
+	return action_value(r->action, r->errno_value);
 }
 
-static void rules_code(struct assembler *as, const struct decided *d,
-		       uint32_t fallback)
+/*
+ * The block of @d: each rule's conditions in order, the first rule whose
+ * conditions all hold returning its action; @fallback when none does.
+ * Nothing after an unconditional rule can decide.
+ */
+static size_t block_code(struct emitter *e, struct returns *rets,
+			 const struct decided *d, size_t fallback)
 {
-	place(as, d->label);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct ir_sys_rule *r = d->rules[i];
-		size_t next = new_label(as);
+	size_t u = 0;
 
-		for (size_t k = 0; k < r->nconds; k++)
-			condition(as, &r->conds[k], next);
-		ret(as, action_value(r->action, r->errno_value));
-		place(as, next);
-		if (!r->nconds)
-			return; /* always applies: nothing after it can */
+	while (u < d->n && d->rules[u]->nconds)
+		u++;
+	size_t next =
+		u < d->n ? ret_of(e, rets, rule_value(d->rules[u])) : fallback;
+	while (u-- > 0) {
+		const struct ir_sys_rule *r = d->rules[u];
+		size_t here = ret_of(e, rets, rule_value(r));
+
+		for (size_t k = r->nconds; k-- > 0;)
+			here = condition(e, &r->conds[k], here, next);
+		next = here;
 	}
-	ret(as, fallback);
+	return next;
 }
 
-/* Binary search over d[lo, hi) by syscall number; misses go to @miss. */
-static void dispatch(struct assembler *as, const struct decided *d, size_t lo,
-		     size_t hi, size_t miss)
+/* ---- the plan ----------------------------------------------------------- */
+
+/*
+ * A run of numbers [lo, next interval's lo) with one leaf: a constant
+ * action value, or the block of decided[block].
+ */
+struct interval {
+	uint32_t lo;
+	bool is_block;
+	uint32_t value;
+	size_t block;
+	double weight; /* how often its numbers are expected to be called */
+	bool real;     /* holds a number some syscall has */
+	size_t label;  /* its target once emitted */
+};
+
+static bool same_leaf(const struct interval *a, const struct interval *b)
 {
-	if (hi - lo <= 3) {
-		for (size_t i = lo; i < hi; i++) {
-			emit(as, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d[i].nr,
-			     0, 1);
-			jump(as, d[i].label);
+	return a->is_block == b->is_block &&
+	       (a->is_block ? a->block == b->block : a->value == b->value);
+}
+
+/*
+ * The tree over intervals [i, j) in at most d levels: a `jge` at a split
+ * (one instruction, run by every call in the range), or, when every
+ * interval but those of one background leaf is a single number, a `jeq`
+ * per such number (as many levels).  cost is the program size plus
+ * exec_weight times the expected instructions run; split is 0 for the jeq
+ * run.  Bounding the depth bounds the worst case of every call whose
+ * action ignores the arguments.
+ */
+struct planner {
+	const struct interval *iv;
+	size_t n, depth;
+	double *cost;	    /* [d][i][j] */
+	uint16_t *split;    /* [d][i][j] */
+	double *weight_sum; /* prefix sums */
+	size_t *real_sum;   /* prefix counts of real intervals */
+	double exec_weight;
+};
+
+/* Whether [i, j) holds a real number, whose depth the bound limits. */
+static bool has_real(const struct planner *pl, size_t i, size_t j)
+{
+	return pl->real_sum[j] > pl->real_sum[i];
+}
+
+static size_t cell(const struct planner *pl, size_t d, size_t i, size_t j)
+{
+	return (d * (pl->n + 1) + i) * (pl->n + 1) + j;
+}
+
+static double range_weight(const struct planner *pl, size_t i, size_t j)
+{
+	return pl->weight_sum[j] - pl->weight_sum[i];
+}
+
+/*
+ * The background of a jeq run over [i, j), or SIZE_MAX when some other
+ * interval is longer than one number; *runs gets the run's length and
+ * *deepest the deepest level a real number reaches in it.
+ */
+static size_t background(const struct planner *pl, size_t i, size_t j,
+			 size_t *runs, size_t *deepest)
+{
+	size_t best = i;
+
+	for (size_t k = i; k < j; k++)
+		if (pl->iv[k].weight > pl->iv[best].weight)
+			best = k;
+	*runs = *deepest = 0;
+	for (size_t k = i; k < j; k++) {
+		bool single =
+			k + 1 < pl->n && pl->iv[k + 1].lo == pl->iv[k].lo + 1;
+
+		if (same_leaf(&pl->iv[k], &pl->iv[best]))
+			continue;
+		if (!single)
+			return SIZE_MAX;
+		++*runs;
+		if (pl->iv[k].real)
+			*deepest = *runs;
+	}
+	for (size_t k = i; k < j; k++)
+		if (same_leaf(&pl->iv[k], &pl->iv[best]) && pl->iv[k].real)
+			*deepest = *runs;
+	return best;
+}
+
+static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
+{
+	double size = 0, exec = 0, seen = 0;
+
+	for (size_t k = i; k < j; k++) {
+		if (same_leaf(&pl->iv[k], &pl->iv[bg]))
+			continue;
+		size++;
+		exec += pl->iv[k].weight * size;
+		seen += pl->iv[k].weight;
+	}
+	exec += (range_weight(pl, i, j) - seen) * size;
+	return size + pl->exec_weight * exec;
+}
+
+/*
+ * Level d bounds the depth of real numbers only: a range without one may
+ * split at level 0, its halves staying at level 0.
+ */
+static void plan(struct planner *pl)
+{
+	size_t n = pl->n;
+
+	for (size_t d = 0; d <= pl->depth; d++) {
+		for (size_t len = 2; len <= n; len++) {
+			for (size_t i = 0; i + len <= n; i++) {
+				size_t j = i + len, runs, deepest,
+				       best_split = 0, below = d ? d - 1 : 0;
+				double best = INFINITY;
+				size_t bg =
+					background(pl, i, j, &runs, &deepest);
+
+				if (bg != SIZE_MAX && deepest <= d)
+					best = run_cost(pl, i, j, bg);
+				if (!d && has_real(pl, i, j)) {
+					pl->cost[cell(pl, d, i, j)] = best;
+					continue;
+				}
+				for (size_t k = i + 1; k < j; k++) {
+					double c =
+						1 +
+						pl->exec_weight *
+							range_weight(pl, i, j) +
+						pl->cost[cell(pl, below, i,
+							      k)] +
+						pl->cost[cell(pl, below, k, j)];
+					if (c < best) {
+						best = c;
+						best_split = k;
+					}
+				}
+				pl->cost[cell(pl, d, i, j)] = best;
+				pl->split[cell(pl, d, i, j)] =
+					(uint16_t)best_split;
+			}
 		}
-		jump(as, miss);
-		return;
 	}
-	size_t mid = lo + (hi - lo) / 2, right = new_label(as);
-	emit(as, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)d[mid].nr, 0, 1);
-	jump(as, right);
-	dispatch(as, d, lo, mid, miss);
-	place(as, right);
-	dispatch(as, d, mid, hi, miss);
+}
+
+/* Emit the tree over [i, j) in @d levels; returns its first instruction. */
+static size_t tree_code(struct emitter *e, const struct planner *pl, size_t i,
+			size_t j, size_t d)
+{
+	size_t runs;
+
+	if (j == i + 1)
+		return pl->iv[i].label;
+	/* Beyond MAX_PLANNED intervals, a balanced tree of splits. */
+	size_t k = pl->split ? pl->split[cell(pl, d, i, j)] : i + (j - i) / 2;
+	if (k) {
+		size_t right = tree_code(e, pl, k, j, d ? d - 1 : 0);
+		size_t left = tree_code(e, pl, i, k, d ? d - 1 : 0);
+
+		return branch(e, BPF_JGE, pl->iv[k].lo, right, left);
+	}
+	size_t deepest, bg = background(pl, i, j, &runs, &deepest);
+	size_t next = pl->iv[bg].label;
+	for (size_t m = j; m-- > i;)
+		if (!same_leaf(&pl->iv[m], &pl->iv[bg]))
+			next = branch(e, BPF_JEQ, pl->iv[m].lo, pl->iv[m].label,
+				      next);
+	return next;
 }
 
 /* ---- lowering --------------------------------------------------------- */
-
-/* A rule with the default's own action (and errno). */
-static bool is_default(const struct ir_sys_rule *r,
-		       const struct ir_settings *st)
-{
-	return r->action == st->sys_default &&
-	       (r->action != IR_SYS_ERRNO ||
-		r->errno_value == st->sys_default_errno);
-}
 
 static struct decided *decided_for(struct polc_ctx *ctx, struct decided **all,
 				   size_t *n, size_t *cap, int nr)
@@ -324,19 +484,102 @@ static void skip(struct polc_ctx *ctx, struct sc_program *prog,
 	*slot = name;
 }
 
+/* The rules of @p by syscall number on @arch, each list sorted. */
+static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
+		   uint32_t arch, struct sc_program *prog, struct decided **all,
+		   size_t *n)
+{
+	size_t cap = 0, skipped_cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < p->nsys; i++) {
+		const struct ir_sys_rule *r = &p->sys[i];
+
+		if (!(r->platforms & IR_LINUX))
+			continue;
+		int nr = seccomp_syscall_resolve_name_arch(arch, r->syscall);
+		if (nr == __NR_SCMP_ERROR || nr >= MAX_NR) {
+			diag_at(ctx, DIAG_ERROR, r->origin.loc,
+				"syscall '%s' is unknown to libseccomp",
+				r->syscall);
+			rc = -1;
+			continue;
+		}
+		if (nr < 0) { /* not on this architecture */
+			skip(ctx, prog, r->syscall, &skipped_cap);
+			continue;
+		}
+		prog->notifies |= r->action == IR_SYS_NOTIFY;
+		struct decided *d = decided_for(ctx, all, n, &cap, nr);
+		const struct ir_sys_rule **slot =
+			arena_array_push(&ctx->arena, (void **)&d->rules, &d->n,
+					 &d->cap, sizeof(*slot));
+		*slot = r;
+	}
+	for (size_t i = 0; i < *n; i++)
+		qsort((*all)[i].rules, (*all)[i].n, sizeof(*(*all)[i].rules),
+		      rule_order);
+	return rc;
+}
+
+/*
+ * The intervals of numbers 0 .. MAX_NR - 1 and beyond: each number's leaf
+ * (constant when its best rule has no condition), equal neighbours
+ * merged.  Without a frequency table every syscall is as likely as any
+ * other, a refused one less (a working program rarely makes them), and a
+ * number no syscall has is never called.
+ */
+static struct interval *intervals(struct polc_ctx *ctx, uint32_t arch,
+				  const struct decided *all, size_t n,
+				  uint32_t fallback, size_t *count)
+{
+	const uint8_t *exists = arch == AUDIT_ARCH_X86_64 ? sc_numbers_x86_64
+							  : sc_numbers_aarch64;
+	struct interval *iv = NULL;
+	size_t len = 0, cap = 0;
+	const struct decided *by_nr[MAX_NR] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		by_nr[all[i].nr] = &all[i];
+	for (uint32_t nr = 0; nr < MAX_NR; nr++) {
+		const struct decided *d = by_nr[nr];
+		struct interval leaf = { .lo = nr, .value = fallback };
+
+		if (d && d->rules[0]->nconds) {
+			leaf.is_block = true;
+			leaf.block = (size_t)(d - all);
+		} else if (d) {
+			leaf.value = rule_value(d->rules[0]);
+		}
+		if (!len || !same_leaf(&iv[len - 1], &leaf))
+			*(struct interval *)arena_array_push(
+				&ctx->arena, (void **)&iv, &len, &cap,
+				sizeof(*iv)) = leaf;
+		if (!sc_number_exists(exists, nr))
+			continue;
+		iv[len - 1].real = true;
+		iv[len - 1].weight +=
+			leaf.is_block || leaf.value == SECCOMP_RET_ALLOW ||
+					leaf.value == SECCOMP_RET_LOG
+				? 1
+				: REFUSED_WEIGHT;
+	}
+	*count = len;
+	return iv;
+}
+
 int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	     const struct sc_program **out)
 {
 	const struct ir_settings *st =
 		&p->settings[ir_platform_index(IR_LINUX)];
 	struct sc_program *prog = arena_alloc(&ctx->arena, sizeof(*prog));
-	struct assembler as = { .ctx = ctx };
+	struct emitter e = { .ctx = ctx };
+	struct returns rets = { .n = 0 };
 	struct decided *all = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, niv;
 	uint32_t fallback =
 		action_value(st->sys_default, st->sys_default_errno);
-	size_t skipped_cap = 0;
-	int failed = 0;
 
 	if (arch != AUDIT_ARCH_X86_64 && arch != AUDIT_ARCH_AARCH64) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
@@ -347,81 +590,81 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	}
 	*out = prog;
 	prog->arch = arch;
-	for (size_t i = 0; i < p->nsys; i++) {
-		const struct ir_sys_rule *r = &p->sys[i];
-
-		if (!(r->platforms & IR_LINUX))
-			continue;
-		int nr = seccomp_syscall_resolve_name_arch(arch, r->syscall);
-		if (nr == __NR_SCMP_ERROR) {
-			diag_at(ctx, DIAG_ERROR, r->origin.loc,
-				"syscall '%s' is unknown to libseccomp",
-				r->syscall);
-			failed = -1;
-			continue;
-		}
-		if (nr < 0) { /* not on this architecture */
-			skip(ctx, prog, r->syscall, &skipped_cap);
-			continue;
-		}
-		prog->notifies |= r->action == IR_SYS_NOTIFY;
-		struct decided *d = decided_for(ctx, &all, &n, &cap, nr);
-		const struct ir_sys_rule **slot =
-			arena_array_push(&ctx->arena, (void **)&d->rules, &d->n,
-					 &d->cap, sizeof(*slot));
-		*slot = r;
-	}
-	if (failed)
+	if (collect(ctx, p, arch, prog, &all, &n) != 0)
 		return -1;
-	/* A number whose every rule is the default's action needs no code. */
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool all_default = true;
-
-		for (size_t k = 0; k < all[i].n; k++)
-			all_default &= is_default(all[i].rules[k], st);
-		if (!all_default)
-			all[kept++] = all[i];
-	}
-	n = kept;
 	prog->notifies |= st->sys_default == IR_SYS_NOTIFY;
-	prog->needed = n > 0 || st->sys_default != IR_SYS_ALLOW;
-	if (n)
-		qsort(all, n, sizeof(*all), decided_order);
-	for (size_t i = 0; i < n; i++) {
-		qsort(all[i].rules, all[i].n, sizeof(*all[i].rules),
-		      rule_order);
-		all[i].label = new_label(&as);
-	}
 
-	size_t deflt = new_label(&as);
-	load(&as, offsetof(struct seccomp_data, arch));
-	emit(&as, BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0);
-	ret(&as, SECCOMP_RET_KILL_PROCESS);
-	load(&as, offsetof(struct seccomp_data, nr));
-	if (arch == AUDIT_ARCH_X86_64) {
-		emit(&as, BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
-		ret(&as, SECCOMP_RET_ERRNO | ENOSYS);
+	struct interval *iv = intervals(ctx, arch, all, n, fallback, &niv);
+	prog->needed = niv > 1 || fallback != SECCOMP_RET_ALLOW;
+	/*
+	 * The tree's depth: one level more than a balanced tree needs, room
+	 * for the weights to shape it.
+	 */
+	struct planner pl = { .iv = iv, .n = niv, .depth = 1 };
+	while (((size_t)1 << (pl.depth - 1)) < niv)
+		pl.depth++;
+	if (niv <= MAX_PLANNED) {
+		size_t cells = (pl.depth + 1) * (niv + 1) * (niv + 1);
+
+		pl.cost = arena_alloc(&ctx->arena, cells * sizeof(double));
+		pl.split = arena_alloc(&ctx->arena, cells * sizeof(uint16_t));
+		pl.weight_sum =
+			arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
+		pl.real_sum =
+			arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
+		if (arena_failed(&ctx->arena)) {
+			diag_subject(ctx, DIAG_ERROR, "seccomp",
+				     "out of memory");
+			return -1;
+		}
+		for (size_t i = 0; i < niv; i++) {
+			pl.weight_sum[i + 1] = pl.weight_sum[i] + iv[i].weight;
+			pl.real_sum[i + 1] = pl.real_sum[i] + iv[i].real;
+		}
+		pl.exec_weight = pl.weight_sum[niv] > 0
+					 ? EXEC_COST / pl.weight_sum[niv]
+					 : 0;
+		plan(&pl);
 	}
-	if (n)
-		dispatch(&as, all, 0, n, deflt);
-	place(&as, deflt);
-	ret(&as, fallback);
-	for (size_t i = 0; i < n; i++)
-		rules_code(&as, &all[i], fallback);
-	link_jumps(&as);
+	/* The end of the program: returns, then the blocks, then the tree. */
+	size_t deflt = ret_of(&e, &rets, fallback);
+	for (size_t i = 0; i < niv; i++)
+		if (!iv[i].is_block)
+			iv[i].label = ret_of(&e, &rets, iv[i].value);
+	for (size_t i = 0; i < niv; i++)
+		if (iv[i].is_block)
+			iv[i].label =
+				block_code(&e, &rets, &all[iv[i].block], deflt);
+	size_t start = tree_code(&e, &pl, 0, niv, pl.depth);
+	/* x32 calls: the default when it refuses, else ENOSYS. */
+	bool refuses = st->sys_default >= IR_SYS_ERRNO;
+	if (arch == AUDIT_ARCH_X86_64 && !refuses)
+		start = branch(&e, BPF_JGE, X32_SYSCALL_BIT,
+			       ret_of(&e, &rets, SECCOMP_RET_ERRNO | ENOSYS),
+			       start);
+	jump_to(&e, start);
+	size_t number = put(&e, BPF_LD | BPF_W | BPF_ABS,
+			    offsetof(struct seccomp_data, nr), 0, 0);
+	branch(&e, BPF_JEQ, arch, number,
+	       ret_of(&e, &rets, SECCOMP_RET_KILL_PROCESS));
+	put(&e, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch),
+	    0, 0);
 	if (arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp", "out of memory");
 		return -1;
 	}
-	if (as.len > BPF_MAXINSNS) {
+	if (e.len > BPF_MAXINSNS) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
 			     "the program has %zu instructions; the kernel "
 			     "takes at most %d",
-			     as.len, BPF_MAXINSNS);
+			     e.len, BPF_MAXINSNS);
 		return -1;
 	}
-	prog->insns = as.insns;
-	prog->len = as.len;
+	struct sock_filter *insns =
+		arena_alloc(&ctx->arena, e.len * sizeof(*insns));
+	for (size_t i = 0; i < e.len; i++)
+		insns[i] = e.rev[e.len - 1 - i];
+	prog->insns = insns;
+	prog->len = e.len;
 	return 0;
 }

@@ -62,6 +62,32 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
  */
 int sc_apply(const struct sc_program *prog, char *err, size_t errlen);
 
+/**
+ * struct sc_trace - what one run of a program did
+ * @action: the value it returned
+ * @steps: instructions executed
+ * @loaded_argument: it read a syscall argument (so the kernel's action
+ *                   cache cannot answer that call)
+ * @error: why the program is invalid, when sc_interpret() fails
+ */
+struct sc_trace {
+	uint32_t action;
+	size_t steps;
+	bool loaded_argument;
+	const char *error;
+};
+
+struct seccomp_data;
+
+/*
+ * Run the classic-BPF program @insns[@len] on @data as the kernel would,
+ * any program, polc's or libseccomp's.  Returns 0, or -1 with @trace->error
+ * set for what the kernel's checker refuses: an unknown opcode, a jump out
+ * of the program, a load outside seccomp_data, running off the end.
+ */
+int sc_interpret(const struct sock_filter *insns, size_t len,
+		 const struct seccomp_data *data, struct sc_trace *trace);
+
 /* A readable listing of @prog, one instruction per line. */
 void sc_print_listing(const struct sc_program *prog, FILE *out);
 

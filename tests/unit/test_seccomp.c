@@ -1,9 +1,10 @@
 /*
  * test_seccomp.c - the seccomp backend (backends/seccomp/) against the IR.
  *
- * A classic-BPF interpreter runs every emitted program over every syscall
+ * The classic-BPF interpreter (backends/seccomp/interp.c, itself tested
+ * here) runs every emitted program over every syscall
  * number 0-1023 of x86_64 and aarch64, with argument vectors that take
- * every condition's boundaries, over the x32 range and from a foreign
+ * every condition's boundaries, over x32 numbers and from a foreign
  * architecture, and compares each return value with ir_syscall_action():
  * zero mismatches, for every stdlib profile and for policies built to
  * exercise overlapping rules, every comparison and masks.
@@ -45,59 +46,53 @@ static void teardown(void)
 /* Set by interpret() when the run loaded an argument. */
 static bool loaded_argument;
 
-/*
- * Run @prog on @data; *steps receives the instructions executed.  Aborts
- * the test on anything the kernel's checker would refuse: an unknown
- * opcode, a jump out of the program, a load outside seccomp_data, running
- * off the end.
- */
+/* sc_interpret() on @data, failing the test on an invalid program. */
 static uint32_t interpret(const struct sc_program *prog,
 			  const struct seccomp_data *data, size_t *steps)
 {
-	uint32_t a = 0;
+	struct sc_trace t;
 
-	*steps = 0;
-	loaded_argument = false;
-	for (size_t pc = 0; pc < prog->len; pc++) {
-		const struct sock_filter *in = &prog->insns[pc];
-		uint32_t word;
-
-		++*steps;
-		switch (in->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			ck_assert_uint_le(in->k + 4, sizeof(*data));
-			ck_assert_uint_eq(in->k % 4, 0);
-			memcpy(&word, (const char *)data + in->k, 4);
-			loaded_argument |=
-				in->k >= offsetof(struct seccomp_data, args);
-			a = word;
-			break;
-		case BPF_ALU | BPF_AND | BPF_K: a &= in->k; break;
-		case BPF_RET | BPF_K: return in->k;
-		case BPF_JMP | BPF_JA:
-			ck_assert_uint_lt(pc + 1 + in->k, prog->len);
-			pc += in->k;
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-		case BPF_JMP | BPF_JGT | BPF_K:
-		case BPF_JMP | BPF_JGE | BPF_K: {
-			bool taken = BPF_OP(in->code) == BPF_JEQ   ? a == in->k
-				     : BPF_OP(in->code) == BPF_JGT ? a > in->k
-								   : a >= in->k;
-
-			ck_assert_uint_lt(pc + 1 + in->jt, prog->len);
-			ck_assert_uint_lt(pc + 1 + in->jf, prog->len);
-			pc += taken ? in->jt : in->jf;
-			break;
-		}
-		default:
-			ck_abort_msg("instruction %zu: opcode 0x%04x", pc,
-				     (unsigned)in->code);
-		}
-	}
-	ck_abort_msg("the program runs off its end");
-	return 0;
+	if (sc_interpret(prog->insns, prog->len, data, &t) != 0)
+		ck_abort_msg("invalid program: %s", t.error);
+	*steps = t.steps;
+	loaded_argument = t.loaded_argument;
+	return t.action;
 }
+
+START_TEST(test_interpreter_refuses_what_the_kernel_refuses)
+{
+	static const struct sock_filter off_end[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+	};
+	static const struct sock_filter far_jump[] = {
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	static const struct sock_filter outside[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	static const struct sock_filter scratch[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_STMT(BPF_ST, 3),
+		BPF_STMT(BPF_LDX | BPF_W | BPF_MEM, 3),
+		BPF_STMT(BPF_MISC | BPF_TXA, 0),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct seccomp_data d = { .nr = 42 };
+	struct sc_trace t;
+
+	ck_assert_int_eq(sc_interpret(off_end, 1, &d, &t), -1);
+	ck_assert_str_eq(t.error, "runs off the end");
+	ck_assert_int_eq(sc_interpret(far_jump, 2, &d, &t), -1);
+	ck_assert_str_eq(t.error, "jump out of the program");
+	ck_assert_int_eq(sc_interpret(outside, 2, &d, &t), -1);
+	ck_assert_str_eq(t.error, "load outside seccomp_data");
+	ck_assert_int_eq(sc_interpret(scratch, 5, &d, &t), 0);
+	ck_assert_uint_eq(t.action, 42);
+	ck_assert_uint_eq(t.steps, 5);
+}
+END_TEST
 
 /* ---- the expected answer ------------------------------------------------ */
 
@@ -250,11 +245,16 @@ static size_t check_policy(const struct ir_policy *p, uint32_t arch)
 	struct seccomp_data foreign = { .nr = 0, .arch = AUDIT_ARCH_I386 };
 	ck_assert_uint_eq(interpret(prog, &foreign, &steps),
 			  SECCOMP_RET_KILL_PROCESS);
-	if (arch == AUDIT_ARCH_X86_64) {
-		struct seccomp_data x32 = { .nr = 0x40000000 | 101,
-					    .arch = arch };
-		ck_assert_uint_eq(interpret(prog, &x32, &steps),
-				  SECCOMP_RET_ERRNO | 38);
+	/* x32: the default when it refuses, else ENOSYS. */
+	const struct ir_settings *st = &p->settings[0];
+	uint32_t x32_action =
+		st->sys_default >= IR_SYS_ERRNO
+			? encode(st->sys_default, st->sys_default_errno)
+			: SECCOMP_RET_ERRNO | 38;
+	for (uint32_t nr = 0x40000000;
+	     arch == AUDIT_ARCH_X86_64 && nr < 0x40000000 + 1024; nr++) {
+		struct seccomp_data x32 = { .nr = (int)nr, .arch = arch };
+		ck_assert_uint_eq(interpret(prog, &x32, &steps), x32_action);
 	}
 	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
 	return checked;
@@ -366,6 +366,7 @@ Suite *suite_seccomp(void)
 	TCase *tc = tcase_create("seccomp");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_interpreter_refuses_what_the_kernel_refuses);
 	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
