@@ -396,26 +396,25 @@ static void plan(struct planner *pl)
 {
 	size_t n = pl->n;
 
-	for (size_t d = 0; d <= pl->depth; d++) {
-		for (size_t len = 2; len <= n; len++) {
-			for (size_t i = 0; i + len <= n; i++) {
-				size_t j = i + len, runs, deepest,
-				       best_split = 0, below = d ? d - 1 : 0;
-				double best = INFINITY;
-				size_t bg =
-					background(pl, i, j, &runs, &deepest);
+	for (size_t len = 2; len <= n; len++) {
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len, runs, deepest;
+			size_t bg = background(pl, i, j, &runs, &deepest);
+			double run = bg == SIZE_MAX ? INFINITY
+						    : run_cost(pl, i, j, bg);
+			double split_cost =
+				1 + pl->exec_weight * range_weight(pl, i, j);
+			bool real = has_real(pl, i, j);
 
-				if (bg != SIZE_MAX && deepest <= d)
-					best = run_cost(pl, i, j, bg);
-				if (!d && has_real(pl, i, j)) {
-					pl->cost[cell(pl, d, i, j)] = best;
-					continue;
-				}
-				for (size_t k = i + 1; k < j; k++) {
+			for (size_t d = 0; d <= pl->depth; d++) {
+				size_t below = d ? d - 1 : 0, best_split = 0;
+
+				double best = deepest <= d ? run : INFINITY;
+
+				for (size_t k = i + 1; (d || !real) && k < j;
+				     k++) {
 					double c =
-						1 +
-						pl->exec_weight *
-							range_weight(pl, i, j) +
+						split_cost +
 						pl->cost[cell(pl, below, i,
 							      k)] +
 						pl->cost[cell(pl, below, k, j)];
