@@ -1,17 +1,19 @@
 /*
  * gen_numbers.c - a build tool: which syscall numbers exist on each
- * architecture polc builds for, as bitmaps in C.
+ * architecture polc builds for, and their names, as C tables.
  *
  *   polc-gen-syscall-numbers OUT.c
  *
  * Asking libseccomp number by number costs a third of a millisecond per
- * architecture, too much for every polc run; the answer cannot change
- * between builds, so it is asked once, here.
+ * architecture, and by name a linear search per name, too much for every
+ * polc run; the answers cannot change between builds, so they are asked
+ * once, here.
  */
 #include <linux/audit.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backends/seccomp/numbers.h"
 
@@ -34,6 +36,33 @@ static void bitmap(FILE *out, const char *name, uint32_t arch)
 	fprintf(out, "\n};\n\n");
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of @arch's syscalls, sorted, with their numbers. */
+static void names(FILE *out, const char *name, uint32_t arch)
+{
+	char *found[SC_NUMBERS];
+	size_t n = 0;
+
+	for (int nr = 0; nr < SC_NUMBERS; nr++) {
+		char *s = seccomp_syscall_resolve_num_arch(arch, nr);
+
+		if (s)
+			found[n++] = s;
+	}
+	qsort(found, n, sizeof(*found), by_name);
+	fprintf(out, "const struct sc_syscall_name %s[] = {\n", name);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "\t{ \"%s\", %d },\n", found[i],
+			seccomp_syscall_resolve_name_arch(arch, found[i]));
+		free(found[i]);
+	}
+	fprintf(out, "};\nconst size_t %s_len = %zu;\n\n", name, n);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *out = argc == 2 ? fopen(argv[1], "w") : NULL;
@@ -47,5 +76,7 @@ int main(int argc, char **argv)
 		     "#include \"backends/seccomp/numbers.h\"\n\n");
 	bitmap(out, "sc_numbers_x86_64", AUDIT_ARCH_X86_64);
 	bitmap(out, "sc_numbers_aarch64", AUDIT_ARCH_AARCH64);
+	names(out, "sc_names_x86_64", AUDIT_ARCH_X86_64);
+	names(out, "sc_names_aarch64", AUDIT_ARCH_AARCH64);
 	return fclose(out) == 0 ? 0 : 1;
 }

@@ -39,7 +39,7 @@
 enum {
 	X32_SYSCALL_BIT = 0x40000000,
 	MAX_NR = 1024,	   /* numbers planned; above, the default holds */
-	MAX_PLANNED = 256, /* intervals the optimal tree is sought for */
+	MAX_PLANNED = 255, /* intervals the optimal tree is sought for */
 };
 
 /*
@@ -319,9 +319,10 @@ struct planner {
 	const struct interval *iv;
 	size_t n, depth;
 	double *cost;	    /* [d][i][j] */
-	uint16_t *split;    /* [d][i][j] */
+	uint8_t *split;	    /* [d][i][j] */
 	double *weight_sum; /* prefix sums */
 	size_t *real_sum;   /* prefix counts of real intervals */
+	uint8_t *min_level; /* [0][i][j]: the lowest level [i, j) fits in */
 	double exec_weight;
 };
 
@@ -392,6 +393,12 @@ static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
  * Level d bounds the depth of real numbers only: a range without one may
  * split at level 0, its halves staying at level 0.
  */
+/*
+ * Level d bounds the depth of real numbers only: a range without one may
+ * split at level 0, its halves staying at level 0.  A split can only work
+ * from the level above the lowest its halves fit in (min_level), so the
+ * levels below are not searched.
+ */
 static void plan(struct planner *pl)
 {
 	size_t n = pl->n;
@@ -405,13 +412,24 @@ static void plan(struct planner *pl)
 			double split_cost =
 				1 + pl->exec_weight * range_weight(pl, i, j);
 			bool real = has_real(pl, i, j);
+			size_t need = SIZE_MAX;
 
+			for (size_t k = i + 1; k < j; k++) {
+				size_t l = pl->min_level[cell(pl, 0, i, k)];
+				size_t r = pl->min_level[cell(pl, 0, k, j)];
+				size_t at = (l > r ? l : r) + real;
+
+				need = at < need ? at : need;
+			}
+			if (bg == SIZE_MAX)
+				deepest = SIZE_MAX;
+			pl->min_level[cell(pl, 0, i, j)] =
+				(uint8_t)(deepest < need ? deepest : need);
 			for (size_t d = 0; d <= pl->depth; d++) {
 				size_t below = d ? d - 1 : 0, best_split = 0;
-
 				double best = deepest <= d ? run : INFINITY;
 
-				for (size_t k = i + 1; (d || !real) && k < j;
+				for (size_t k = i + 1; d >= need && k < j;
 				     k++) {
 					double c =
 						split_cost +
@@ -425,7 +443,7 @@ static void plan(struct planner *pl)
 				}
 				pl->cost[cell(pl, d, i, j)] = best;
 				pl->split[cell(pl, d, i, j)] =
-					(uint16_t)best_split;
+					(uint8_t)best_split;
 			}
 		}
 	}
@@ -483,6 +501,27 @@ static void skip(struct polc_ctx *ctx, struct sc_program *prog,
 	*slot = name;
 }
 
+static int name_order(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct sc_syscall_name *)entry)->name);
+}
+
+/*
+ * @name's number on @arch, from the tables made at build time; a name
+ * they do not hold (another architecture's, or unknown) goes to
+ * libseccomp, which tells the two apart.
+ */
+static int number_of(uint32_t arch, const char *name)
+{
+	bool x86 = arch == AUDIT_ARCH_X86_64;
+	const struct sc_syscall_name *hit =
+		bsearch(name, x86 ? sc_names_x86_64 : sc_names_aarch64,
+			x86 ? sc_names_x86_64_len : sc_names_aarch64_len,
+			sizeof(struct sc_syscall_name), name_order);
+
+	return hit ? hit->nr : seccomp_syscall_resolve_name_arch(arch, name);
+}
+
 /* The rules of @p by syscall number on @arch, each list sorted. */
 static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 		   uint32_t arch, struct sc_program *prog, struct decided **all,
@@ -496,7 +535,7 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 
 		if (!(r->platforms & IR_LINUX))
 			continue;
-		int nr = seccomp_syscall_resolve_name_arch(arch, r->syscall);
+		int nr = number_of(arch, r->syscall);
 		if (nr == __NR_SCMP_ERROR || nr >= MAX_NR) {
 			diag_at(ctx, DIAG_ERROR, r->origin.loc,
 				"syscall '%s' is unknown to libseccomp",
@@ -606,11 +645,12 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 		size_t cells = (pl.depth + 1) * (niv + 1) * (niv + 1);
 
 		pl.cost = arena_alloc(&ctx->arena, cells * sizeof(double));
-		pl.split = arena_alloc(&ctx->arena, cells * sizeof(uint16_t));
+		pl.split = arena_alloc(&ctx->arena, cells);
 		pl.weight_sum =
 			arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
 		pl.real_sum =
 			arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
+		pl.min_level = arena_alloc(&ctx->arena, (niv + 1) * (niv + 1));
 		if (arena_failed(&ctx->arena)) {
 			diag_subject(ctx, DIAG_ERROR, "seccomp",
 				     "out of memory");
