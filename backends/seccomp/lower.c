@@ -35,9 +35,8 @@
 #include "common/diag.h"
 #include "ir/ir.h"
 
-/* x86_64's x32 ABI: the same numbers with this bit set. */
 enum {
-	X32_SYSCALL_BIT = 0x40000000,
+	X32_SYSCALL_BIT = 0x40000000, /* x86_64's x32 ABI: the same numbers */
 	MAX_NR = 1024,	   /* numbers planned; above, the default holds */
 	MAX_PLANNED = 255, /* intervals the optimal tree is sought for */
 };
@@ -111,12 +110,13 @@ static size_t branch(struct emitter *e, uint16_t op, uint32_t k, size_t if_true,
 {
 	if (if_true == if_false)
 		return jump_to(e, if_true);
-	if (e->len - if_true - 1 > 255 || e->len - if_false - 1 > 255) {
-		if_false = put(e, BPF_JMP | BPF_JA,
-			       (uint32_t)(e->len - if_false - 1), 0, 0);
-		if_true = put(e, BPF_JMP | BPF_JA,
-			      (uint32_t)(e->len - if_true - 1), 0, 0);
-	}
+	/* Each `ja` pushes the other target one further: check it again. */
+	if (e->len - if_false - 1 > 255)
+		if_false = jump_to(e, if_false);
+	if (e->len - if_true - 1 > 255)
+		if_true = jump_to(e, if_true);
+	if (e->len - if_false - 1 > 255)
+		if_false = jump_to(e, if_false);
 	return put(e, BPF_JMP | op | BPF_K, k, (uint8_t)(e->len - if_true - 1),
 		   (uint8_t)(e->len - if_false - 1));
 }

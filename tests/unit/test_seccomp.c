@@ -319,6 +319,45 @@ START_TEST(test_overlapping_rules_agree_with_the_ir)
 }
 END_TEST
 
+/*
+ * A program longer than an 8-bit jump reaches: 150 syscalls with two
+ * conditions each, so jumps from the tree to the blocks and from the
+ * blocks to the shared returns go through `ja`.
+ */
+START_TEST(test_far_jumps_agree_with_the_ir)
+{
+	static char src[64 * 1024]; /* outlives ctx, as unit_add() needs */
+	size_t cap = sizeof(src), len = 0;
+	int named = 0;
+
+	len += (size_t)snprintf(src + len, cap - len,
+				"profile sc_big {\n"
+				"    syscall default errno EPERM;\n");
+	for (int nr = 0; nr < 1024 && named < 150; nr++) {
+		char *name =
+			seccomp_syscall_resolve_num_arch(AUDIT_ARCH_X86_64, nr);
+
+		if (!name || !strcmp(name, "ipc") || !strcmp(name, "syscall")) {
+			free(name);
+			continue;
+		}
+		len += (size_t)snprintf(src + len, cap - len,
+					"    syscall allow %s if arg0 > %d && "
+					"arg1 != 0x%x00000000;\n",
+					name, nr, nr + 1);
+		free(name);
+		named++;
+	}
+	snprintf(src + len, cap - len, "}\n");
+	unit_add(ctx, &unit, "t.pol", src);
+	const struct ir_policy *p = resolve("sc_big");
+	const struct sc_program *prog;
+	ck_assert_int_eq(sc_lower(ctx, p, AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert_uint_gt(prog->len, 256);
+	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_X86_64), 1024);
+}
+END_TEST
+
 /* Numbers no rule decides never load an argument (action cache). */
 START_TEST(test_undecided_numbers_load_no_argument)
 {
@@ -369,6 +408,7 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_interpreter_refuses_what_the_kernel_refuses);
 	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
+	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
 	tcase_add_test(tc, test_allow_everything_needs_no_program);
 	suite_add_tcase(s, tc);
