@@ -2,8 +2,9 @@
  * lower.c - the IR's syscall rules to a classic-BPF program.
  *
  * Planning first.  Each syscall number gets a leaf: a constant action
- * when its outcome ignores the arguments (no rule, or a most restrictive
- * rule without conditions), else a block that tries its rules most
+ * when its outcome ignores the arguments (no rule, a most restrictive rule
+ * without conditions, or rules that all give one action), else a block
+ * that tries its rules most
  * restrictive first (errno rules by ascending errno) and returns the first
  * that applies, which is the spec's answer by construction.  Numbers
  * with equal leaves coalesce into intervals, and a decision tree over the
@@ -282,6 +283,24 @@ static size_t block_code(struct emitter *e, struct returns *rets,
 		next = here;
 	}
 	return next;
+}
+
+/*
+ * Whether every call of @d gets the same action, whatever its arguments
+ * (into *value): its first rule has no condition, or every rule up to the
+ * first that has none, and the default if none, give the same action.
+ */
+static bool one_outcome(const struct decided *d, uint32_t fallback,
+			uint32_t *value)
+{
+	*value = rule_value(d->rules[0]);
+	for (size_t i = 0; i < d->n; i++) {
+		if (rule_value(d->rules[i]) != *value)
+			return false;
+		if (!d->rules[i]->nconds)
+			return true;
+	}
+	return fallback == *value;
 }
 
 /* ---- the plan ----------------------------------------------------------- */
@@ -583,11 +602,9 @@ static struct interval *intervals(struct polc_ctx *ctx, uint32_t arch,
 		const struct decided *d = by_nr[nr];
 		struct interval leaf = { .lo = nr, .value = fallback };
 
-		if (d && d->rules[0]->nconds) {
+		if (d && !one_outcome(d, fallback, &leaf.value)) {
 			leaf.is_block = true;
 			leaf.block = (size_t)(d - all);
-		} else if (d) {
-			leaf.value = rule_value(d->rules[0]);
 		}
 		if (!len || !same_leaf(&iv[len - 1], &leaf))
 			*(struct interval *)arena_array_push(
