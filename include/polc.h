@@ -139,7 +139,8 @@ POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
  * struct polc_run_options - polc run
  * @profile: the PROFILE argument
  * @target: @abi and @best_effort as for polc_build
- * @dry_run: print the materialised ruleset and the report instead
+ * @dry_run: print the materialised ruleset and the report, and the seccomp
+ *           listing (not with @target.json), instead
  * @argv: the command, NULL-terminated
  * @before_exec: called once everything is ready, just before the command
  *               starts (the CLI prints warnings there); may be NULL

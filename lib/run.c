@@ -279,6 +279,10 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	}
 	if (opts->dry_run) {
 		ll_print_ruleset(ctx, rs, opts->target.json, stdout);
+		if (!opts->target.json && filter->needed) {
+			putchar('\n');
+			sc_print_listing(filter, stdout);
+		}
 		*status = 0;
 		return 0;
 	}
