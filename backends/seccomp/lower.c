@@ -410,10 +410,6 @@ static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
 
 /*
  * Level d bounds the depth of real numbers only: a range without one may
- * split at level 0, its halves staying at level 0.
- */
-/*
- * Level d bounds the depth of real numbers only: a range without one may
  * split at level 0, its halves staying at level 0.  A split can only work
  * from the level above the lowest its halves fit in (min_level), so the
  * levels below are not searched.
