@@ -1,10 +1,11 @@
 /*
  * run.c - polc build and polc run: the public API over the backends.
  *
- * polc run materialises the Landlock ruleset just before it forks (the
- * carve reads the filesystem as it is when the command starts); the child
- * takes the environment the policy allows, applies the ruleset, closes
- * every inherited descriptor above 2 and executes the command.  A pipe that
+ * polc run materialises the Landlock ruleset and lowers the seccomp
+ * program just before it forks (the carve reads the filesystem as it is
+ * when the command starts); the child takes the environment the policy
+ * allows, applies the ruleset, closes every inherited descriptor above 2,
+ * loads the seccomp program and executes the command.  A pipe that
  * closes on exec tells the parent whether the child got that far: bytes on
  * it are an error message, and the child never runs the command after
  * writing them.
@@ -61,6 +62,12 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 			     "--json is not available for seccomp yet");
 		return -1;
 	}
+	if (opts->materialize || opts->abi || opts->best_effort) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp",
+			     "--materialize, --abi and --best-effort are for "
+			     "--target landlock");
+		return -1;
+	}
 	if (opts->arch && sc_arch_named(opts->arch, &arch) != 0) {
 		diag_subject(ctx, DIAG_ERROR, opts->arch,
 			     "unknown architecture (this version builds "
@@ -96,6 +103,11 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 		diag_subject(ctx, DIAG_ERROR, target,
 			     "unknown target (this version builds "
 			     "'landlock' and 'seccomp')");
+		return -1;
+	}
+	if (opts->raw || opts->arch) {
+		diag_subject(ctx, DIAG_ERROR, "landlock",
+			     "--raw and --arch are for --target seccomp");
 		return -1;
 	}
 	p = lib_resolve(ctx, profile, false);
