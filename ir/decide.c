@@ -344,6 +344,15 @@ static bool arg_representatives(const struct ir_sys_rule **rules, size_t n,
 	return !(full && masked) && out->n < MAX_REPS;
 }
 
+/* Whether every condition of @r holds for @args. */
+static bool rule_applies(const struct ir_sys_rule *r, const uint64_t *args)
+{
+	for (size_t k = 0; k < r->nconds; k++)
+		if (!cond_holds(&r->conds[k], args))
+			return false;
+	return true;
+}
+
 /* The action for one argument vector, and the rule that decided it. */
 static enum ir_sys_action action_for(const struct ir_sys_rule **rules, size_t n,
 				     const uint64_t *args,
@@ -355,11 +364,7 @@ static enum ir_sys_action action_for(const struct ir_sys_rule **rules, size_t n,
 
 	*why = NULL;
 	for (size_t i = 0; i < n; i++) {
-		bool applies = true;
-
-		for (size_t k = 0; k < rules[i]->nconds && applies; k++)
-			applies = cond_holds(&rules[i]->conds[k], args);
-		if (!applies)
+		if (!rule_applies(rules[i], args))
 			continue;
 		if (!any || rules[i]->action > best) {
 			best = rules[i]->action;
@@ -384,12 +389,9 @@ enum ir_sys_action ir_syscall_action(const struct ir_policy *p,
 	*why = NULL;
 	for (size_t i = 0; i < p->nsys; i++) {
 		const struct ir_sys_rule *r = &p->sys[i];
-		bool applies =
-			(r->platforms & platform) && !strcmp(r->syscall, name);
 
-		for (size_t k = 0; k < r->nconds && applies; k++)
-			applies = cond_holds(&r->conds[k], args);
-		if (!applies)
+		if (!(r->platforms & platform) || strcmp(r->syscall, name) ||
+		    !rule_applies(r, args))
 			continue;
 		if (!*why || r->action > best ||
 		    (r->action == best && best == IR_SYS_ERRNO &&

@@ -10,7 +10,6 @@
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,12 +22,7 @@ int sc_apply(const struct sc_program *prog, char *err, size_t errlen)
 
 	if (!prog->needed)
 		return 0;
-	/* Unprivileged filters need it; Landlock has usually set it. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-		snprintf(err, errlen, "cannot set no_new_privs: %s",
-			 strerror(errno));
-		return -1;
-	}
+	/* no_new_privs is the caller's (ll_apply() sets it in polc run). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
 		snprintf(err, errlen, "cannot load the seccomp filter: %s",
 			 strerror(errno));

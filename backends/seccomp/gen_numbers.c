@@ -38,27 +38,27 @@ static void bitmap(FILE *out, const char *name, uint32_t arch)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct sc_syscall_name *)a)->name,
+		      ((const struct sc_syscall_name *)b)->name);
 }
 
 /* The names of @arch's syscalls, sorted, with their numbers. */
 static void names(FILE *out, const char *name, uint32_t arch)
 {
-	char *found[SC_NUMBERS];
+	struct sc_syscall_name found[SC_NUMBERS];
 	size_t n = 0;
 
 	for (int nr = 0; nr < SC_NUMBERS; nr++) {
 		char *s = seccomp_syscall_resolve_num_arch(arch, nr);
 
 		if (s)
-			found[n++] = s;
+			found[n++] = (struct sc_syscall_name){ s, nr };
 	}
 	qsort(found, n, sizeof(*found), by_name);
 	fprintf(out, "const struct sc_syscall_name %s[] = {\n", name);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "\t{ \"%s\", %d },\n", found[i],
-			seccomp_syscall_resolve_name_arch(arch, found[i]));
-		free(found[i]);
+		fprintf(out, "\t{ \"%s\", %d },\n", found[i].name, found[i].nr);
+		free((char *)found[i].name);
 	}
 	fprintf(out, "};\nconst size_t %s_len = %zu;\n\n", name, n);
 }
