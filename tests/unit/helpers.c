@@ -208,6 +208,19 @@ void test_options(struct polc_ctx *ctx, struct ir_options *opts)
 	}
 }
 
+struct polc_ctx *stdlib_ctx(struct load_unit *unit, struct ir_options *opts)
+{
+	struct polc_ctx *ctx = polc_ctx_new();
+
+	ck_assert_ptr_nonnull(ctx);
+	*unit = (struct load_unit){ 0 };
+	test_options(ctx, opts);
+	if (load_library(ctx, unit) != 0 || ctx->nerrors || ctx->nwarnings)
+		ck_abort_msg("the stdlib does not load cleanly:\n%s",
+			     diags_text(ctx));
+	return ctx;
+}
+
 const char *diags_brief(struct polc_ctx *ctx)
 {
 	const char *all = diags_text(ctx);

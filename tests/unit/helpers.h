@@ -86,6 +86,12 @@ struct ast_file *unit_add(struct polc_ctx *ctx, struct load_unit *unit,
 void test_options(struct polc_ctx *ctx, struct ir_options *opts);
 
 /*
+ * A new context with test_options() and the stdlib loaded into @unit,
+ * aborting the test unless it loads without a diagnostic.
+ */
+struct polc_ctx *stdlib_ctx(struct load_unit *unit, struct ir_options *opts);
+
+/*
  * The queued diagnostics, rendered (sorted, repeats dropped) and dropped,
  * keeping only the first line of each diagnostic and note:
  * "t.pol:2:5: error: …\n".

@@ -34,13 +34,7 @@ static struct ir_options opts;
 
 static void setup(void)
 {
-	ctx = polc_ctx_new();
-	ck_assert_ptr_nonnull(ctx);
-	unit = (struct load_unit){ 0 };
-	test_options(ctx, &opts);
-	if (load_library(ctx, &unit) != 0 || ctx->nerrors || ctx->nwarnings)
-		ck_abort_msg("the stdlib does not load cleanly:\n%s",
-			     diags_text(ctx));
+	ctx = stdlib_ctx(&unit, &opts);
 }
 
 static void teardown(void)
