@@ -330,18 +330,23 @@ static bool same_leaf(const struct interval *a, const struct interval *b)
  * (one instruction, run by every call in the range), or, when every
  * interval but those of one background leaf is a single number, a `jeq`
  * per such number (as many levels).  cost is the program size plus
- * exec_weight times the expected instructions run; split is 0 for the jeq
- * run.  Bounding the depth bounds the worst case of every call whose
- * action ignores the arguments.
+ * exec_weight times the expected instructions run.  Bounding the depth
+ * bounds the worst case of every call whose action ignores the arguments.
+ *
+ * Level d bounds the depth of real numbers only: a range without one may
+ * split at level 0, its halves staying at level 0.  Level d only reads
+ * level d - 1, so the costs are kept for two levels (the memory a plan
+ * touches is most of what it costs), and the choices for all of them.
  */
 struct planner {
 	const struct interval *iv;
 	size_t n, depth;
-	double *cost;	    /* [d][i][j] */
-	uint8_t *split;	    /* [d][i][j] */
+	uint8_t *split;	    /* [d][i][j]: where to split, 0 for the jeq run */
+	double *run;	    /* [i][j]: the jeq run's cost, or INFINITY */
+	uint8_t *deepest;   /* [i][j]: the level the run reaches */
+	uint8_t *need;	    /* [i][j]: the lowest level a split works from */
 	double *weight_sum; /* prefix sums */
 	size_t *real_sum;   /* prefix counts of real intervals */
-	uint8_t *min_level; /* [0][i][j]: the lowest level [i, j) fits in */
 	double exec_weight;
 };
 
@@ -351,9 +356,10 @@ static bool has_real(const struct planner *pl, size_t i, size_t j)
 	return pl->real_sum[j] > pl->real_sum[i];
 }
 
-static size_t cell(const struct planner *pl, size_t d, size_t i, size_t j)
+/* The index of [i, j) in an [i][j] table. */
+static size_t pair(const struct planner *pl, size_t i, size_t j)
 {
-	return (d * (pl->n + 1) + i) * (pl->n + 1) + j;
+	return i * (pl->n + 1) + j;
 }
 
 static double range_weight(const struct planner *pl, size_t i, size_t j)
@@ -363,18 +369,18 @@ static double range_weight(const struct planner *pl, size_t i, size_t j)
 
 /*
  * The background of a jeq run over [i, j), or SIZE_MAX when some other
- * interval is longer than one number; *runs gets the run's length and
- * *deepest the deepest level a real number reaches in it.
+ * interval is longer than one number; *deepest gets the deepest level a
+ * real number reaches in it.
  */
 static size_t background(const struct planner *pl, size_t i, size_t j,
-			 size_t *runs, size_t *deepest)
+			 size_t *deepest)
 {
-	size_t best = i;
+	size_t best = i, runs = 0;
 
 	for (size_t k = i; k < j; k++)
 		if (pl->iv[k].weight > pl->iv[best].weight)
 			best = k;
-	*runs = *deepest = 0;
+	*deepest = 0;
 	for (size_t k = i; k < j; k++) {
 		bool single =
 			k + 1 < pl->n && pl->iv[k + 1].lo == pl->iv[k].lo + 1;
@@ -383,13 +389,13 @@ static size_t background(const struct planner *pl, size_t i, size_t j,
 			continue;
 		if (!single)
 			return SIZE_MAX;
-		++*runs;
+		++runs;
 		if (pl->iv[k].real)
-			*deepest = *runs;
+			*deepest = runs;
 	}
 	for (size_t k = i; k < j; k++)
 		if (same_leaf(&pl->iv[k], &pl->iv[best]) && pl->iv[k].real)
-			*deepest = *runs;
+			*deepest = runs;
 	return best;
 }
 
@@ -409,58 +415,88 @@ static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
 }
 
 /*
- * Level d bounds the depth of real numbers only: a range without one may
- * split at level 0, its halves staying at level 0.  A split can only work
- * from the level above the lowest its halves fit in (min_level), so the
- * levels below are not searched.
+ * What does not depend on the level: each range's jeq run, and the lowest
+ * level it fits in (min_level), from which the level a split needs
+ * follows: a split can only work from the level above the lowest its
+ * halves fit in, so the levels below are not searched.
  */
-static void plan(struct planner *pl)
+static void prepare(struct planner *pl, uint8_t *min_level)
 {
 	size_t n = pl->n;
 
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len, runs, deepest;
-			size_t bg = background(pl, i, j, &runs, &deepest);
-			double run = bg == SIZE_MAX ? INFINITY
-						    : run_cost(pl, i, j, bg);
-			double split_cost =
-				1 + pl->exec_weight * range_weight(pl, i, j);
-			bool real = has_real(pl, i, j);
-			size_t need = SIZE_MAX;
+			size_t j = i + len, at = pair(pl, i, j), deepest;
+			size_t bg = background(pl, i, j, &deepest);
+			size_t need = SIZE_MAX, real = has_real(pl, i, j);
 
 			for (size_t k = i + 1; k < j; k++) {
-				size_t l = pl->min_level[cell(pl, 0, i, k)];
-				size_t r = pl->min_level[cell(pl, 0, k, j)];
-				size_t at = (l > r ? l : r) + real;
+				size_t l = min_level[pair(pl, i, k)];
+				size_t r = min_level[pair(pl, k, j)];
+				size_t fits = (l > r ? l : r) + real;
 
-				need = at < need ? at : need;
+				need = fits < need ? fits : need;
 			}
+			pl->run[at] = bg == SIZE_MAX ? INFINITY
+						     : run_cost(pl, i, j, bg);
 			if (bg == SIZE_MAX)
 				deepest = SIZE_MAX;
-			pl->min_level[cell(pl, 0, i, j)] =
+			pl->deepest[at] =
+				(uint8_t)(deepest < 255 ? deepest : 255);
+			pl->need[at] = (uint8_t)need;
+			min_level[at] =
 				(uint8_t)(deepest < need ? deepest : need);
-			for (size_t d = 0; d <= pl->depth; d++) {
-				size_t below = d ? d - 1 : 0, best_split = 0;
-				double best = deepest <= d ? run : INFINITY;
-
-				for (size_t k = i + 1; d >= need && k < j;
-				     k++) {
-					double c =
-						split_cost +
-						pl->cost[cell(pl, below, i,
-							      k)] +
-						pl->cost[cell(pl, below, k, j)];
-					if (c < best) {
-						best = c;
-						best_split = k;
-					}
-				}
-				pl->cost[cell(pl, d, i, j)] = best;
-				pl->split[cell(pl, d, i, j)] =
-					(uint8_t)best_split;
-			}
 		}
+	}
+}
+
+/*
+ * One level: @cost gets each range's least cost in @d levels, from @below,
+ * the costs at level d - 1 (at level 0, @cost itself, filled by
+ * increasing length).
+ */
+static void plan_level(struct planner *pl, size_t d, double *cost,
+		       const double *below)
+{
+	size_t n = pl->n, stride = n + 1;
+	uint8_t *split = &pl->split[d * stride * stride];
+
+	for (size_t len = 2; len <= n; len++) {
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len, at = pair(pl, i, j), best_split = 0;
+			double best =
+				pl->deepest[at] <= d ? pl->run[at] : INFINITY;
+			double split_cost =
+				1 + pl->exec_weight * range_weight(pl, i, j);
+			const double *left = &below[pair(pl, i, 0)];
+			const double *right = &below[pair(pl, 0, j)];
+
+			for (size_t k = i + 1; d >= pl->need[at] && k < j;
+			     k++) {
+				double c = split_cost + left[k] +
+					   right[k * stride];
+				if (c < best) {
+					best = c;
+					best_split = k;
+				}
+			}
+			cost[at] = best;
+			split[at] = (uint8_t)best_split;
+		}
+	}
+}
+
+static void plan(struct planner *pl, double *cost, double *below,
+		 uint8_t *min_level)
+{
+	prepare(pl, min_level);
+	plan_level(pl, 0, below, below);
+	for (size_t d = 1; d <= pl->depth; d++) {
+		double *swap = below;
+
+		plan_level(pl, d, cost, below);
+		below = cost;
+		cost = swap;
 	}
 }
 
@@ -468,19 +504,21 @@ static void plan(struct planner *pl)
 static size_t tree_code(struct emitter *e, const struct planner *pl, size_t i,
 			size_t j, size_t d)
 {
-	size_t runs;
+	size_t deepest;
 
 	if (j == i + 1)
 		return pl->iv[i].label;
 	/* Beyond MAX_PLANNED intervals, a balanced tree of splits. */
-	size_t k = pl->split ? pl->split[cell(pl, d, i, j)] : i + (j - i) / 2;
+	size_t stride = pl->n + 1;
+	size_t k = pl->split ? pl->split[d * stride * stride + pair(pl, i, j)]
+			     : i + (j - i) / 2;
 	if (k) {
 		size_t right = tree_code(e, pl, k, j, d ? d - 1 : 0);
 		size_t left = tree_code(e, pl, i, k, d ? d - 1 : 0);
 
 		return branch(e, BPF_JGE, pl->iv[k].lo, right, left);
 	}
-	size_t deepest, bg = background(pl, i, j, &runs, &deepest);
+	size_t bg = background(pl, i, j, &deepest);
 	size_t next = pl->iv[bg].label;
 	for (size_t m = j; m-- > i;)
 		if (!same_leaf(&pl->iv[m], &pl->iv[bg]))
@@ -655,15 +693,20 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	while (((size_t)1 << (pl.depth - 1)) < niv)
 		pl.depth++;
 	if (niv <= MAX_PLANNED) {
-		size_t cells = (pl.depth + 1) * (niv + 1) * (niv + 1);
+		size_t pairs = (niv + 1) * (niv + 1);
+		double *cost = arena_alloc(&ctx->arena, pairs * sizeof(double));
+		double *below =
+			arena_alloc(&ctx->arena, pairs * sizeof(double));
+		uint8_t *min_level = arena_alloc(&ctx->arena, pairs);
 
-		pl.cost = arena_alloc(&ctx->arena, cells * sizeof(double));
-		pl.split = arena_alloc(&ctx->arena, cells);
+		pl.split = arena_alloc(&ctx->arena, (pl.depth + 1) * pairs);
+		pl.run = arena_alloc(&ctx->arena, pairs * sizeof(double));
+		pl.deepest = arena_alloc(&ctx->arena, pairs);
+		pl.need = arena_alloc(&ctx->arena, pairs);
 		pl.weight_sum =
 			arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
 		pl.real_sum =
 			arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
-		pl.min_level = arena_alloc(&ctx->arena, (niv + 1) * (niv + 1));
 		if (arena_failed(&ctx->arena)) {
 			diag_subject(ctx, DIAG_ERROR, "seccomp",
 				     "out of memory");
@@ -676,7 +719,7 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 		pl.exec_weight = pl.weight_sum[niv] > 0
 					 ? EXEC_COST / pl.weight_sum[niv]
 					 : 0;
-		plan(&pl);
+		plan(&pl, cost, below, min_level);
 	}
 	/* The end of the program: returns, then the blocks, then the tree. */
 	size_t deflt = ret_of(&e, &rets, fallback);
