@@ -84,10 +84,18 @@ static struct ll_report_item *report(struct materializer *m,
 	return it;
 }
 
+/* dir/name, without formatting: materialising joins every rule's parents. */
 static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
 {
-	return arena_printf(&ctx->arena, "%s%s%s", dir,
-			    strcmp(dir, "/") ? "/" : "", name);
+	size_t ldir = strcmp(dir, "/") ? strlen(dir) : 0, lname = strlen(name);
+	char *p = arena_alloc(&ctx->arena, ldir + 1 + lname + 1);
+
+	if (!p)
+		return "";
+	memcpy(p, dir, ldir);
+	p[ldir] = '/';
+	memcpy(p + ldir + 1, name, lname + 1);
+	return p;
 }
 
 /* Whether @path is @dir or lies below it. */

@@ -341,10 +341,12 @@ static bool same_leaf(const struct interval *a, const struct interval *b)
 struct planner {
 	const struct interval *iv;
 	size_t n, depth;
-	uint8_t *split;	    /* [d][i][j]: where to split, 0 for the jeq run */
-	double *run;	    /* [i][j]: the jeq run's cost, or INFINITY */
-	uint8_t *deepest;   /* [i][j]: the level the run reaches */
-	uint8_t *need;	    /* [i][j]: the lowest level a split works from */
+	uint8_t *split;	   /* [d][i][j]: where to split, 0 for the jeq run */
+	double *run;	   /* [i][j]: the jeq run's cost, or INFINITY */
+	uint8_t *deepest;  /* [i][j]: the level the run reaches */
+	uint8_t *need;	   /* [i][j]: the lowest level a split works from */
+	uint8_t *heaviest; /* [i][j]: its heaviest interval, the first of equals
+			    */
 	double *weight_sum; /* prefix sums */
 	size_t *real_sum;   /* prefix counts of real intervals */
 	double exec_weight;
@@ -368,35 +370,32 @@ static double range_weight(const struct planner *pl, size_t i, size_t j)
 }
 
 /*
- * The background of a jeq run over [i, j), or SIZE_MAX when some other
- * interval is longer than one number; *deepest gets the deepest level a
+ * Whether [i, j) can be a jeq run over its heaviest interval @bg, every
+ * other interval being a single number; *deepest gets the deepest level a
  * real number reaches in it.
  */
-static size_t background(const struct planner *pl, size_t i, size_t j,
-			 size_t *deepest)
+static bool run_fits(const struct planner *pl, size_t i, size_t j, size_t bg,
+		     size_t *deepest)
 {
-	size_t best = i, runs = 0;
+	size_t runs = 0;
 
-	for (size_t k = i; k < j; k++)
-		if (pl->iv[k].weight > pl->iv[best].weight)
-			best = k;
 	*deepest = 0;
 	for (size_t k = i; k < j; k++) {
 		bool single =
 			k + 1 < pl->n && pl->iv[k + 1].lo == pl->iv[k].lo + 1;
 
-		if (same_leaf(&pl->iv[k], &pl->iv[best]))
+		if (same_leaf(&pl->iv[k], &pl->iv[bg]))
 			continue;
 		if (!single)
-			return SIZE_MAX;
+			return false;
 		++runs;
 		if (pl->iv[k].real)
 			*deepest = runs;
 	}
 	for (size_t k = i; k < j; k++)
-		if (same_leaf(&pl->iv[k], &pl->iv[best]) && pl->iv[k].real)
+		if (same_leaf(&pl->iv[k], &pl->iv[bg]) && pl->iv[k].real)
 			*deepest = runs;
-	return best;
+	return true;
 }
 
 static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
@@ -418,17 +417,26 @@ static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
  * What does not depend on the level: each range's jeq run, and the lowest
  * level it fits in (min_level), from which the level a split needs
  * follows: a split can only work from the level above the lowest its
- * halves fit in, so the levels below are not searched.
+ * halves fit in, so the levels below are not searched.  The heaviest
+ * interval of a range grows from that of the range one shorter.
  */
 static void prepare(struct planner *pl, uint8_t *min_level)
 {
 	size_t n = pl->n;
 
+	for (size_t i = 0; i < n; i++)
+		pl->heaviest[pair(pl, i, i + 1)] = (uint8_t)i;
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
 			size_t j = i + len, at = pair(pl, i, j), deepest;
-			size_t bg = background(pl, i, j, &deepest);
+			size_t bg = pl->heaviest[pair(pl, i, j - 1)];
 			size_t need = SIZE_MAX, real = has_real(pl, i, j);
+
+			if (pl->iv[j - 1].weight > pl->iv[bg].weight)
+				bg = j - 1;
+			pl->heaviest[at] = (uint8_t)bg;
+			if (!run_fits(pl, i, j, bg, &deepest))
+				bg = SIZE_MAX;
 
 			for (size_t k = i + 1; k < j; k++) {
 				size_t l = min_level[pair(pl, i, k)];
@@ -504,8 +512,6 @@ static void plan(struct planner *pl, double *cost, double *below,
 static size_t tree_code(struct emitter *e, const struct planner *pl, size_t i,
 			size_t j, size_t d)
 {
-	size_t deepest;
-
 	if (j == i + 1)
 		return pl->iv[i].label;
 	/* Beyond MAX_PLANNED intervals, a balanced tree of splits. */
@@ -518,7 +524,7 @@ static size_t tree_code(struct emitter *e, const struct planner *pl, size_t i,
 
 		return branch(e, BPF_JGE, pl->iv[k].lo, right, left);
 	}
-	size_t bg = background(pl, i, j, &deepest);
+	size_t bg = pl->heaviest[pair(pl, i, j)];
 	size_t next = pl->iv[bg].label;
 	for (size_t m = j; m-- > i;)
 		if (!same_leaf(&pl->iv[m], &pl->iv[bg]))
@@ -703,6 +709,7 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 		pl.run = arena_alloc(&ctx->arena, pairs * sizeof(double));
 		pl.deepest = arena_alloc(&ctx->arena, pairs);
 		pl.need = arena_alloc(&ctx->arena, pairs);
+		pl.heaviest = arena_alloc(&ctx->arena, pairs);
 		pl.weight_sum =
 			arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
 		pl.real_sum =
