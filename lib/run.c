@@ -278,6 +278,14 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		diag_subject(ctx, DIAG_ERROR, "run", "no command to run");
 		return -1;
 	}
+	/* Without Landlock there is no sandbox to set up: say it first. */
+	if (!opts->target.abi && !ll_probe_abi()) {
+		diag_subject(ctx, DIAG_ERROR, "landlock",
+			     "this kernel has no Landlock (it is not built in, "
+			     "or not enabled with lsm=): nothing ran");
+		*status = POLC_RUN_SANDBOX_FAILED;
+		return -1;
+	}
 	p = lib_resolve(ctx, opts->profile, false);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
 	    ll_materialize(ctx, plan, &rs) != 0 ||
