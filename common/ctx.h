@@ -17,6 +17,8 @@ enum { CTX_DEFAULT_MAX_ERRORS = 20, CTX_MAX_VARIABLES = 16 };
  * struct polc_ctx - one compilation
  * @arena: owns everything below except what says otherwise
  * @sources: struct source * by file index; slot 0 is unused
+ * @embedded_sources: the stdlib's files, by their index less
+ *                    SOURCE_EMBEDDED_BASE; NULL until loaded
  * @diags: first queued diagnostic; @diags_tail the last
  * @nerrors: errors queued (including those dropped by the cap)
  * @nerrors_unlocated: errors about an input as a whole (unreadable file,
@@ -32,6 +34,7 @@ enum { CTX_DEFAULT_MAX_ERRORS = 20, CTX_MAX_VARIABLES = 16 };
 struct polc_ctx {
 	struct arena arena;
 	struct ptrvec sources;
+	struct ptrvec embedded_sources;
 	struct diag *diags;
 	struct diag *diags_tail;
 	unsigned nerrors;

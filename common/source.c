@@ -25,13 +25,37 @@ uint32_t source_add(struct polc_ctx *ctx, const char *name, const char *text,
 
 	if (ctx->sources.len == 0)
 		ptrvec_push(&ctx->arena, &ctx->sources, NULL);
-	if (ctx->sources.len >= UINT32_MAX || arena_failed(&ctx->arena))
+	if (ctx->sources.len >= SOURCE_EMBEDDED_BASE ||
+	    arena_failed(&ctx->arena))
 		return 0;
 	s->name = arena_strdup(&ctx->arena, name);
 	s->text = text;
 	s->len = len;
 	ptrvec_push(&ctx->arena, &ctx->sources, s);
 	return arena_failed(&ctx->arena) ? 0 : (uint32_t)(ctx->sources.len - 1);
+}
+
+uint32_t source_add_embedded(struct polc_ctx *ctx, unsigned index,
+			     const char *name, const char *text, size_t len,
+			     struct polc_loc from)
+{
+	struct ptrvec *table = &ctx->embedded_sources;
+
+	while (table->len <= index && !arena_failed(&ctx->arena))
+		ptrvec_push(&ctx->arena, table, NULL);
+	if (arena_failed(&ctx->arena))
+		return 0;
+	if (!table->items[index]) {
+		struct source *s = arena_alloc(&ctx->arena, sizeof(*s));
+
+		s->name = name;
+		s->text = text;
+		s->len = len;
+		s->embedded = true;
+		s->included_from = from;
+		table->items[index] = s;
+	}
+	return arena_failed(&ctx->arena) ? 0 : SOURCE_EMBEDDED_BASE + index;
 }
 
 uint32_t source_read(struct polc_ctx *ctx, const char *path,
@@ -101,6 +125,13 @@ fail:
 
 const struct source *source_get(const struct polc_ctx *ctx, uint32_t file)
 {
+	if (file >= SOURCE_EMBEDDED_BASE) {
+		size_t index = file - SOURCE_EMBEDDED_BASE;
+
+		return index < ctx->embedded_sources.len
+			       ? ctx->embedded_sources.items[index]
+			       : NULL;
+	}
 	if (file == 0 || file >= ctx->sources.len)
 		return NULL;
 	return ctx->sources.items[file];

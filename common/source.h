@@ -42,6 +42,14 @@ struct source {
 	size_t nlines;
 };
 
+/*
+ * The stdlib's files have fixed indexes, SOURCE_EMBEDDED_BASE + their
+ * position in the embedded table, so the syntax trees compiled into the
+ * binary (frontend/snapshot.h) can carry their locations.  Files read or
+ * added at run time count up from 1 and never reach it.
+ */
+enum { SOURCE_EMBEDDED_BASE = 0x40000000u };
+
 /* Returns the new file's index (> 0), or 0 when the table is full. */
 uint32_t source_add(struct polc_ctx *ctx, const char *name, const char *text,
 		    size_t len);
@@ -50,6 +58,14 @@ uint32_t source_add(struct polc_ctx *ctx, const char *name, const char *text,
  * Reads @path into a new source entry.  Returns its index, or 0 with a
  * diagnostic (located at @from when given) when it cannot be read.
  */
+/*
+ * Embedded stdlib file number @index, reached from @from: added on first
+ * use; returns SOURCE_EMBEDDED_BASE + @index, or 0 when out of memory.
+ */
+uint32_t source_add_embedded(struct polc_ctx *ctx, unsigned index,
+			     const char *name, const char *text, size_t len,
+			     struct polc_loc from);
+
 uint32_t source_read(struct polc_ctx *ctx, const char *path,
 		     struct polc_loc from);
 

@@ -16,6 +16,7 @@
 #include "../common/source.h"
 #include "check.h"
 #include "embedded.h"
+#include "snapshot.h"
 
 enum { WALK_MAX_DEPTH = 8 };
 
@@ -207,25 +208,29 @@ static void load_origin(struct loader *l, const struct origin *o,
 		return;
 	}
 	if (o->embedded) {
-		id = source_add(ctx, o->embedded->name, o->embedded->text,
-				o->embedded->len);
-		if (id) {
-			struct source *s = ctx->sources.items[id];
-			s->embedded = true;
-			s->included_from = from;
+		/* Parsed and checked when polc was built (snapshot.h). */
+		unsigned index = (unsigned)(o->embedded - stdlib_files);
+
+		id = source_add_embedded(ctx, index, o->embedded->name,
+					 o->embedded->text, o->embedded->len,
+					 from);
+		if (!id) {
+			l->rc = -1;
+			return;
 		}
+		f = stdlib_snapshot[index];
 	} else {
 		id = source_read(ctx, o->path, from);
+		if (!id) {
+			l->rc = -1;
+			return;
+		}
+		if (ast_parse(ctx, id, &f) != 0)
+			l->rc = -1;
+		/* Check what parsed even after syntax errors: report all. */
+		if (ast_check(ctx, f) != 0)
+			l->rc = -1;
 	}
-	if (!id) {
-		l->rc = -1;
-		return;
-	}
-	if (ast_parse(ctx, id, &f) != 0)
-		l->rc = -1;
-	/* Check what parsed even after syntax errors: report all at once. */
-	if (ast_check(ctx, f) != 0)
-		l->rc = -1;
 	ptrvec_push(&ctx->arena, &ctx->parsed, f);
 	l->stack[l->depth] = id;
 	l->via[l->depth] = from;
