@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backends/landlock/landlock.h"
 #include "common/ctx.h"
@@ -359,11 +360,57 @@ static mode_t path_mode(struct materializer *m, const char *path)
 	return mode;
 }
 
-static const char *canonical(struct materializer *m, const char *path)
+static const char *canonical_at(struct materializer *m, const char *path,
+				unsigned depth);
+
+/* Links followed within one name before giving up, as the kernel does. */
+enum { FOLLOW_MAX = 40 };
+
+/*
+ * Where the symbolic link @link (in the canonical directory @dir) leads,
+ * made canonical; NULL when it leads nowhere that exists (dangling, a
+ * loop, through a file), as realpath(3) would fail.  Each name of the
+ * target is resolved through the cache, so the parents that many rule
+ * paths share are looked up once, not once per link.
+ */
+static const char *follow(struct materializer *m, const char *link,
+			  const char *dir, unsigned depth)
+{
+	char target[PATH_MAX];
+	ssize_t n = depth < FOLLOW_MAX
+			    ? readlink(link, target, sizeof(target) - 1)
+			    : -1;
+	char *save = NULL;
+
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	const char *at = target[0] == '/' ? "/" : dir;
+	for (char *name = strtok_r(target, "/", &save); name;
+	     name = strtok_r(NULL, "/", &save)) {
+		if (!S_ISDIR(path_mode(m, at)))
+			return NULL;
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			/* at is canonical: its parent is lexical. */
+			const char *slash = strrchr(at, '/');
+			at = slash == at ? "/"
+					 : arena_strndup(&m->ctx->arena, at,
+							 (size_t)(slash - at));
+			continue;
+		}
+		at = canonical_at(m, join(m->ctx, at, name), depth + 1);
+	}
+	mode_t mode = path_mode(m, at);
+	return mode && !S_ISLNK(mode) ? at : NULL;
+}
+
+static const char *canonical_at(struct materializer *m, const char *path,
+				unsigned depth)
 {
 	const char *slash = strrchr(path, '/');
 	struct stat st;
-	char buf[PATH_MAX];
 
 	if (!slash || !strcmp(path, "/"))
 		return path;
@@ -376,20 +423,31 @@ static const char *canonical(struct materializer *m, const char *path)
 	const char *parent =
 		slash == path
 			? "/"
-			: canonical(m, arena_strndup(&m->ctx->arena, path,
-						     (size_t)(slash - path)));
+			: canonical_at(m,
+				       arena_strndup(&m->ctx->arena, path,
+						     (size_t)(slash - path)),
+				       depth);
 	const char *result = join(m->ctx, parent, slash + 1);
 	/* Under a missing name or a file nothing exists: no lstat needed. */
 	bool parent_is_dir = slash == path || S_ISDIR(path_mode(m, parent));
 	mode_t mode = parent_is_dir && lstat(result, &st) == 0 ? st.st_mode : 0;
-	if (S_ISLNK(mode) && realpath(result, buf)) {
-		result = arena_strdup(&m->ctx->arena, buf);
-		mode = lstat(result, &st) == 0 ? st.st_mode : 0;
+	if (S_ISLNK(mode)) {
+		const char *to = follow(m, result, parent, depth);
+
+		if (to) {
+			result = to;
+			mode = path_mode(m, to);
+		}
 	}
 	cache_put(m, path, result, mode);
 	if (strcmp(path, result))
 		cache_put(m, result, result, mode);
 	return result;
+}
+
+static const char *canonical(struct materializer *m, const char *path)
+{
+	return canonical_at(m, path, 0);
 }
 
 static int rule_path_cmp(const void *a, const void *b)
