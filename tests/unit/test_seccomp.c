@@ -624,6 +624,100 @@ START_TEST(test_oci_export_refuses_notify)
 }
 END_TEST
 
+/* ---- polc import ----------------------------------------------------------
+ */
+
+/* The contents of @path, in ctx's arena (it outlives what parses it). */
+static const char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	static char buf[256 * 1024];
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	return arena_strndup(&ctx->arena, buf, n);
+}
+
+/*
+ * Docker's own default profile, imported for x86_64, compiles to a program
+ * that decides every number and argument boundary as bench/seccomp/
+ * docker.pol (the flat lists written by hand) does, and the other way
+ * round.  The profile lives next to the checkout (POLC_SECCOMP_DATA).
+ */
+START_TEST(test_imported_docker_profile_agrees_with_docker_pol)
+{
+	const char *data = getenv("POLC_SECCOMP_DATA");
+	const char *src = getenv("POLC_SOURCE_DIR");
+	char path[4096];
+	struct polc_import_options o = { .arch = "x86_64" };
+	char *text;
+	size_t len, checked = 0, mismatches = 0;
+
+	snprintf(path, sizeof(path), "%s/moby-default.json", data);
+	ck_assert_int_eq(polc_import(ctx, path, &o, &text, &len), 0);
+	unit_add(ctx, &unit, "moby.pol", arena_strndup(&ctx->arena, text, len));
+	free(text);
+	snprintf(path, sizeof(path), "%s/bench/seccomp/docker.pol", src);
+	unit_add(ctx, &unit, "docker.pol", slurp(path));
+	const struct ir_policy *imported = resolve("moby-default");
+	const struct ir_policy *by_hand = resolve("docker_default");
+	const struct sc_program *a, *b;
+
+	ck_assert_int_eq(sc_lower(ctx, imported, AUDIT_ARCH_X86_64, &a), 0);
+	ck_assert_int_eq(sc_lower(ctx, by_hand, AUDIT_ARCH_X86_64, &b), 0);
+	for (int nr = 0; nr < 1024; nr++) {
+		mismatches += check_number(a, by_hand, AUDIT_ARCH_X86_64, nr,
+					   &checked);
+		mismatches += check_number(b, imported, AUDIT_ARCH_X86_64, nr,
+					   &checked);
+	}
+	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
+	ck_assert_uint_gt(checked, 2 * 1024);
+}
+END_TEST
+
+/*
+ * Export @p for x86_64, import the JSON back as profile @name and check
+ * that its program decides as @p does: the exporter's rules and the
+ * importer's reading of them (runc's) mean the same thing.
+ */
+static void check_round_trip(const struct ir_policy *p, const char *name)
+{
+	char path[] = "/tmp/polc-oci-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *out = fdopen(fd, "w");
+	struct polc_import_options o = { .arch = "x86_64", .name = name };
+	const struct sc_program *prog;
+	char *text;
+	size_t len, checked = 0, mismatches = 0;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(sc_export_oci(ctx, p, AUDIT_ARCH_X86_64, out), 0);
+	fclose(out);
+	int rc = polc_import(ctx, path, &o, &text, &len);
+	unlink(path);
+	ck_assert_msg(rc == 0, "import fails:\n%s", diags_text(ctx));
+	unit_add(ctx, &unit, name, arena_strndup(&ctx->arena, text, len));
+	free(text);
+	ck_assert_int_eq(sc_lower(ctx, resolve(name), AUDIT_ARCH_X86_64, &prog),
+			 0);
+	for (int nr = 0; nr < 1024; nr++)
+		mismatches +=
+			check_number(prog, p, AUDIT_ARCH_X86_64, nr, &checked);
+	ck_assert_msg(mismatches == 0, "%s: %zu mismatches", name, mismatches);
+}
+
+START_TEST(test_export_then_import_keeps_every_decision)
+{
+	unit_add(ctx, &unit, "t.pol", oci_src);
+	check_round_trip(resolve("default"), "rt_default");
+	check_round_trip(resolve("strict"), "rt_strict");
+	check_round_trip(resolve("sc_oci"), "rt_oci");
+}
+END_TEST
+
 Suite *suite_seccomp(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -641,6 +735,12 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc,
 		       test_oci_export_of_overlapping_rules_agrees_with_the_ir);
 	tcase_add_test(tc, test_oci_export_refuses_notify);
+	tcase_add_test(tc, test_export_then_import_keeps_every_decision);
+	/* Docker's profile is data next to the checkout, not in it. */
+	if (getenv("POLC_SECCOMP_DATA"))
+		tcase_add_test(
+			tc,
+			test_imported_docker_profile_agrees_with_docker_pol);
 	suite_add_tcase(s, tc);
 	return s;
 }
