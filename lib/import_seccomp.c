@@ -711,7 +711,9 @@ int import_oci_seccomp(struct polc_ctx *ctx, const struct source *src,
 		"for %s.\n\nprofile ",
 		src->name, im.arch == AUDIT_ARCH_X86_64 ? "x86_64" : "aarch64");
 	profile_name(&im, src, out);
-	fprintf(out, " {\n    syscall default %s;\n", default_action);
+	/* The file says nothing of the network: leave it as it was. */
+	fprintf(out, " {\n    network allow;\n    syscall default %s;\n",
+		default_action);
 	bool *done = arena_alloc(&ctx->arena, im.n + 1);
 	for (size_t i = 0; i < im.n; i++)
 		if (!done[i] && !im.rules[i].nconds)

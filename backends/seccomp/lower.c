@@ -537,6 +537,34 @@ int sc_syscall_number(uint32_t arch, const char *name)
 	return hit ? hit->nr : seccomp_syscall_resolve_name_arch(arch, name);
 }
 
+/*
+ * Rules that repeat an earlier one's action and conditions (a group and
+ * the network closure may both say "deny socket if arg0 != 1") decide
+ * nothing more: keep the first.
+ */
+static void drop_repeats(struct decided *d)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ir_sys_rule *r = d->rules[i];
+		bool repeat = false;
+
+		for (size_t k = 0; k < kept && !repeat; k++) {
+			const struct ir_sys_rule *e = d->rules[k];
+
+			repeat = sc_rule_value(e) == sc_rule_value(r) &&
+				 e->nconds == r->nconds &&
+				 (!r->nconds ||
+				  !memcmp(e->conds, r->conds,
+					  r->nconds * sizeof(*r->conds)));
+		}
+		if (!repeat)
+			d->rules[kept++] = r;
+	}
+	d->n = kept;
+}
+
 /* The rules of @p by syscall number on @arch, each list sorted. */
 static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 		   uint32_t arch, struct sc_program *prog, struct decided **all,
@@ -569,9 +597,11 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 					 &d->cap, sizeof(*slot));
 		*slot = r;
 	}
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n; i++) {
 		qsort((*all)[i].rules, (*all)[i].n, sizeof(*(*all)[i].rules),
 		      sc_rule_order);
+		drop_repeats(&(*all)[i]);
+	}
 	return rc;
 }
 

@@ -387,7 +387,8 @@ END_TEST
 
 START_TEST(test_allow_everything_needs_no_program)
 {
-	unit_add(ctx, &unit, "t.pol", "profile sc_open {\n}\n");
+	unit_add(ctx, &unit, "t.pol",
+		 "profile sc_open {\n    network allow;\n}\n");
 	const struct sc_program *prog;
 
 	ck_assert_int_eq(
