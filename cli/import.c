@@ -26,7 +26,6 @@ static int write_atomically(const char *path, const char *text, size_t len)
 	if (!tmp)
 		goto fail;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		errno = EEXIST;
 		fprintf(stderr,
 			"%s: error: not a regular file; polc import "
 			"writes only those\n",

@@ -121,12 +121,8 @@ static int action_of(struct importer *im, const struct json_value *v,
 	};
 	uint64_t e = 1; /* runc's errno when errnoRet is absent: EPERM */
 
-	if (!want(im, v, JSON_STRING, "an action")) {
-		if (!v)
-			diag_subject(im->ctx, DIAG_ERROR, "import",
-				     "an action is missing");
+	if (!want(im, v, JSON_STRING, "an action"))
 		return -1;
-	}
 	if (!strcmp(v->text, "SCMP_ACT_ERRNO")) {
 		if (err && (!json_uint64(err, &e) || e < 1 || e > 4095)) {
 			diag_at(im->ctx, DIAG_ERROR, err->loc,
@@ -400,6 +396,10 @@ static int import_entry(struct importer *im, const struct json_value *e)
 	int rc = applies(im, e, list);
 	if (rc <= 0)
 		return rc;
+	if (!json_member(e, "action")) {
+		diag_at(im->ctx, DIAG_ERROR, e->loc, "the entry has no action");
+		return -1;
+	}
 	if (action_of(im, json_member(e, "action"), json_member(e, "errnoRet"),
 		      &base.action, &base.ir, &base.value) != 0)
 		return -1;
@@ -693,6 +693,11 @@ int import_oci_seccomp(struct polc_ctx *ctx, const struct source *src,
 		else
 			diag_at(ctx, DIAG_WARNING, doc->items[i]->loc,
 				"'%s' is not imported", k);
+	}
+	if (!json_member(doc, "defaultAction")) {
+		diag_at(ctx, DIAG_ERROR, doc->loc,
+			"an OCI seccomp profile needs a defaultAction");
+		return -1;
 	}
 	if (action_of(&im, json_member(doc, "defaultAction"),
 		      json_member(doc, "defaultErrnoRet"), &default_action,
