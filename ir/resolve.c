@@ -9,7 +9,9 @@
  *   3. the rules of every profile on the chain and every group reached, each
  *      with its platforms (platform clauses and blocks) and provenance;
  *   4. the settings, per platform, from the nearest profile that makes them;
- *   5. sorting, so nothing depends on statement or file order;
+ *   5. the network closure (spec/semantics.md §4.7): syscall rules derived
+ *      from a network mode of deny, then sorting, so nothing depends on
+ *      statement or file order;
  *   6. overrides that lift nothing are errors, allows wholly inside a deny
  *      are warnings.
  * Provenance never depends on statement order either: where a group is
