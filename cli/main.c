@@ -28,11 +28,13 @@ static const char usage[] =
 	"  explain PROFILE PATH [--access M]   a decision and its rules\n"
 	"  build PROFILE --target landlock [--materialize] [--json]\n"
 	"        [--abi N] [--best-effort]     what a target enforces\n"
-	"  build PROFILE --target seccomp [--arch A] [--raw]\n"
+	"  build PROFILE --target seccomp [--arch A] [--raw|--json]\n"
 	"                                      the seccomp program\n"
 	"  run -p PROFILE [--abi N] [--best-effort] [--dry-run] -- CMD...\n"
 	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"
+	"  import FILE [-o OUT] [--format F] [--name N] [--arch A]\n"
+	"        [--cap CAP]...                another tool's policy as .pol\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"
 	"\n"
@@ -112,7 +114,7 @@ static const struct {
 	{ "show", cmd_show },	      { "profiles", cmd_profiles },
 	{ "groups", cmd_groups },     { "explain", cmd_explain },
 	{ "build", cmd_build },	      { "run", cmd_run },
-	{ "diff", cmd_diff },
+	{ "diff", cmd_diff },	      { "import", cmd_import },
 };
 
 /* Options that give built-in variables their values, for reproducible

@@ -176,6 +176,33 @@ enum {
 POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
 		      int *status);
 
+/**
+ * struct polc_import_options - polc import
+ * @format: the input's format ("oci-seccomp"), or NULL to recognise it
+ * @name: the profile's name; NULL for one made from the file's name
+ * @arch: "x86_64" or "aarch64", for entries limited to architectures;
+ *        NULL for the native one
+ * @caps: capabilities the sandboxed process holds besides a Docker
+ *        container's default set, for entries limited to capabilities
+ *        (NULL-terminated; may be NULL)
+ */
+struct polc_import_options {
+	const char *format;
+	const char *name;
+	const char *arch;
+	const char *const *caps;
+};
+
+/*
+ * Translate the policy in @file (an OCI/Docker seccomp profile) into
+ * .pol text, in a buffer the caller frees with free().  What the
+ * translation leaves out is a warning that names it; what it cannot
+ * translate exactly is an error at the value (file:line:col).
+ */
+POLC_API int polc_import(polc_ctx *ctx, const char *file,
+			 const struct polc_import_options *opts, char **text,
+			 size_t *len);
+
 /* Print the definition of group @name. */
 POLC_API int polc_describe_group(polc_ctx *ctx, const char *name, FILE *out);
 

@@ -9,7 +9,9 @@
  *   3. the rules of every profile on the chain and every group reached, each
  *      with its platforms (platform clauses and blocks) and provenance;
  *   4. the settings, per platform, from the nearest profile that makes them;
- *   5. sorting, so nothing depends on statement or file order;
+ *   5. the network closure (spec/semantics.md §4.7): syscall rules derived
+ *      from a network mode of deny, then sorting, so nothing depends on
+ *      statement or file order;
  *   6. overrides that lift nothing are errors, allows wholly inside a deny
  *      are warnings.
  * Provenance never depends on statement order either: where a group is
@@ -1405,6 +1407,108 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* ---- the network closure
+ * ---------------------------------------------------------------- */
+
+/* Linux values the closure compares with (the same on every architecture). */
+enum {
+	CLOSE_AF_UNIX = 1,
+	CLOSE_AF_INET = 2,
+	CLOSE_AF_INET6 = 10,
+	CLOSE_SOCK_STREAM = 1,
+	CLOSE_SOCK_TYPE_MASK =
+		0xf, /* the type's low bits; the rest are flags */
+	CLOSE_IPPROTO_TCP = 6,
+	CLOSE_EPERM = 1,
+};
+
+static void add_closure(struct resolver *r, const char *syscall,
+			const struct ir_origin *origin,
+			const struct ir_sys_cond *conds, size_t nconds)
+{
+	struct ir_sys_rule *rule =
+		arena_array_push(&r->ctx->arena, (void **)&r->sys, &r->nsys,
+				 &r->csys, sizeof(*rule));
+	struct ir_sys_cond *own =
+		arena_alloc(&r->ctx->arena, (nconds + 1) * sizeof(*own));
+
+	if (nconds)
+		memcpy(own, conds, nconds * sizeof(*own));
+	qsort(own, nconds, sizeof(*own), cond_cmp);
+	rule->syscall = syscall;
+	rule->action = IR_SYS_ERRNO;
+	rule->errno_value = CLOSE_EPERM;
+	rule->conds = own;
+	rule->nconds = nconds;
+	rule->platforms = IR_LINUX;
+	rule->origin = *origin;
+}
+
+#define COND(a, o, v) ((struct ir_sys_cond){ (a), IR_CMP_##o, UINT64_MAX, (v) })
+
+/*
+ * spec/semantics.md §4.7: when the Linux network mode is deny, deny what
+ * Landlock cannot mediate.  Landlock sees TCP bind and connect only, so
+ * every other socket is refused: all families but AF_UNIX, or, when a TCP
+ * port is granted, all but AF_UNIX and TCP over AF_INET/AF_INET6; and
+ * io_uring, which creates sockets without socket(2).  The rules carry the
+ * origin of what called for them: the network mode, or the first TCP
+ * grant (r->net is sorted).
+ */
+static void close_network(struct resolver *r)
+{
+	const struct ir_settings *st =
+		&r->p->settings[ir_platform_index(IR_LINUX)];
+	struct ir_origin mode = st->network_from.origin;
+	const struct ir_net_rule *tcp = NULL;
+	static const char *const io_uring[] = { "io_uring_setup",
+						"io_uring_enter",
+						"io_uring_register" };
+
+	if (st->network_allow)
+		return;
+	if (!st->network_from.set) /* the default mode: the profile */
+		mode = (struct ir_origin){ r->p->loc, NULL, 0 };
+	for (size_t i = 0; i < r->nnet && !tcp; i++)
+		if ((r->net[i].kind == IR_NET_CONNECT ||
+		     r->net[i].kind == IR_NET_BIND) &&
+		    r->net[i].proto == CLOSE_IPPROTO_TCP &&
+		    (r->net[i].platforms & IR_LINUX))
+			tcp = &r->net[i];
+	for (size_t i = 0; i < 3; i++)
+		add_closure(r, io_uring[i], &mode, NULL, 0);
+	if (!tcp) {
+		add_closure(r, "socket", &mode, &COND(0, NE, CLOSE_AF_UNIX), 1);
+		return;
+	}
+	const struct ir_sys_cond family[][2] = {
+		{ COND(0, LT, CLOSE_AF_UNIX) },
+		{ COND(0, GT, CLOSE_AF_INET), COND(0, LT, CLOSE_AF_INET6) },
+		{ COND(0, GT, CLOSE_AF_INET6) },
+	};
+	add_closure(r, "socket", &tcp->origin, family[0], 1);
+	add_closure(r, "socket", &tcp->origin, family[1], 2);
+	add_closure(r, "socket", &tcp->origin, family[2], 1);
+	for (unsigned inet = 0; inet < 2; inet++) {
+		uint64_t af = inet ? CLOSE_AF_INET6 : CLOSE_AF_INET;
+		const struct ir_sys_cond not_stream[] = {
+			COND(0, EQ, af),
+			{ 1, IR_CMP_NE, CLOSE_SOCK_TYPE_MASK,
+			  CLOSE_SOCK_STREAM },
+		};
+		const struct ir_sys_cond not_tcp[] = {
+			COND(0, EQ, af),
+			COND(2, NE, 0),
+			COND(2, NE, CLOSE_IPPROTO_TCP),
+		};
+
+		add_closure(r, "socket", &tcp->origin, not_stream, 2);
+		add_closure(r, "socket", &tcp->origin, not_tcp, 3);
+	}
+}
+
+#undef COND
+
 static void finish_policy(struct resolver *r)
 {
 	struct ir_policy *p = r->p;
@@ -1416,6 +1520,7 @@ static void finish_policy(struct resolver *r)
 			r->ctx);
 	if (r->nnet)
 		qsort_r(r->net, r->nnet, sizeof(*r->net), net_cmp, r->ctx);
+	close_network(r);
 	if (r->nsys)
 		qsort_r(r->sys, r->nsys, sizeof(*r->sys), sys_cmp, r->ctx);
 	if (r->nenv)

@@ -57,9 +57,9 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 	const struct sc_program *prog;
 	uint32_t arch = sc_native_arch();
 
-	if (opts->json) {
+	if (opts->json && opts->raw) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
-			     "--json is not available for seccomp yet");
+			     "--json and --raw are two outputs: give one");
 		return -1;
 	}
 	if (opts->materialize || opts->abi || opts->best_effort) {
@@ -75,6 +75,8 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 		return -1;
 	}
 	p = lib_resolve(ctx, profile, false);
+	if (p && opts->json)
+		return sc_export_oci(ctx, p, arch, out);
 	if (!p || sc_lower(ctx, p, arch, &prog) != 0)
 		return -1;
 	if (!opts->raw) {

@@ -194,7 +194,7 @@ static size_t condition(struct emitter *e, const struct ir_sys_cond *c,
 
 /* ---- returns ------------------------------------------------------------ */
 
-static uint32_t action_value(enum ir_sys_action action, unsigned err)
+uint32_t sc_action_value(enum ir_sys_action action, unsigned err)
 {
 	switch (action) {
 	case IR_SYS_ALLOW: return SECCOMP_RET_ALLOW;
@@ -239,7 +239,7 @@ struct decided {
 };
 
 /* Most restrictive first; errno rules by ascending errno. */
-static int rule_order(const void *a, const void *b)
+int sc_rule_order(const void *a, const void *b)
 {
 	const struct ir_sys_rule *x = *(const struct ir_sys_rule *const *)a;
 	const struct ir_sys_rule *y = *(const struct ir_sys_rule *const *)b;
@@ -255,9 +255,9 @@ static int rule_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static uint32_t rule_value(const struct ir_sys_rule *r)
+uint32_t sc_rule_value(const struct ir_sys_rule *r)
 {
-	return action_value(r->action, r->errno_value);
+	return sc_action_value(r->action, r->errno_value);
 }
 
 /*
@@ -272,11 +272,11 @@ static size_t block_code(struct emitter *e, struct returns *rets,
 
 	while (u < d->n && d->rules[u]->nconds)
 		u++;
-	size_t next =
-		u < d->n ? ret_of(e, rets, rule_value(d->rules[u])) : fallback;
+	size_t next = u < d->n ? ret_of(e, rets, sc_rule_value(d->rules[u]))
+			       : fallback;
 	while (u-- > 0) {
 		const struct ir_sys_rule *r = d->rules[u];
-		size_t here = ret_of(e, rets, rule_value(r));
+		size_t here = ret_of(e, rets, sc_rule_value(r));
 
 		for (size_t k = r->nconds; k-- > 0;)
 			here = condition(e, &r->conds[k], here, next);
@@ -293,9 +293,9 @@ static size_t block_code(struct emitter *e, struct returns *rets,
 static bool one_outcome(const struct decided *d, uint32_t fallback,
 			uint32_t *value)
 {
-	*value = rule_value(d->rules[0]);
+	*value = sc_rule_value(d->rules[0]);
 	for (size_t i = 0; i < d->n; i++) {
-		if (rule_value(d->rules[i]) != *value)
+		if (sc_rule_value(d->rules[i]) != *value)
 			return false;
 		if (!d->rules[i]->nconds)
 			return true;
@@ -570,7 +570,7 @@ static int name_order(const void *key, const void *entry)
  * they do not hold (another architecture's, or unknown) goes to
  * libseccomp, which tells the two apart.
  */
-static int number_of(uint32_t arch, const char *name)
+int sc_syscall_number(uint32_t arch, const char *name)
 {
 	bool x86 = arch == AUDIT_ARCH_X86_64;
 	const struct sc_syscall_name *hit =
@@ -579,6 +579,34 @@ static int number_of(uint32_t arch, const char *name)
 			sizeof(struct sc_syscall_name), name_order);
 
 	return hit ? hit->nr : seccomp_syscall_resolve_name_arch(arch, name);
+}
+
+/*
+ * Rules that repeat an earlier one's action and conditions (a group and
+ * the network closure may both say "deny socket if arg0 != 1") decide
+ * nothing more: keep the first.
+ */
+static void drop_repeats(struct decided *d)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ir_sys_rule *r = d->rules[i];
+		bool repeat = false;
+
+		for (size_t k = 0; k < kept && !repeat; k++) {
+			const struct ir_sys_rule *e = d->rules[k];
+
+			repeat = sc_rule_value(e) == sc_rule_value(r) &&
+				 e->nconds == r->nconds &&
+				 (!r->nconds ||
+				  !memcmp(e->conds, r->conds,
+					  r->nconds * sizeof(*r->conds)));
+		}
+		if (!repeat)
+			d->rules[kept++] = r;
+	}
+	d->n = kept;
 }
 
 /* The rules of @p by syscall number on @arch, each list sorted. */
@@ -594,7 +622,7 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 
 		if (!(r->platforms & IR_LINUX))
 			continue;
-		int nr = number_of(arch, r->syscall);
+		int nr = sc_syscall_number(arch, r->syscall);
 		if (nr == __NR_SCMP_ERROR || nr >= MAX_NR) {
 			diag_at(ctx, DIAG_ERROR, r->origin.loc,
 				"syscall '%s' is unknown to libseccomp",
@@ -613,9 +641,11 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 					 &d->cap, sizeof(*slot));
 		*slot = r;
 	}
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n; i++) {
 		qsort((*all)[i].rules, (*all)[i].n, sizeof(*(*all)[i].rules),
-		      rule_order);
+		      sc_rule_order);
+		drop_repeats(&(*all)[i]);
+	}
 	return rc;
 }
 
@@ -674,7 +704,7 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	struct decided *all = NULL;
 	size_t n = 0, niv;
 	uint32_t fallback =
-		action_value(st->sys_default, st->sys_default_errno);
+		sc_action_value(st->sys_default, st->sys_default_errno);
 
 	if (arch != AUDIT_ARCH_X86_64 && arch != AUDIT_ARCH_AARCH64) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ir/ir.h"
+
 struct polc_ctx;
 struct ir_policy;
 
@@ -90,5 +92,37 @@ int sc_interpret(const struct sock_filter *insns, size_t len,
 
 /* A readable listing of @prog, one instruction per line. */
 void sc_print_listing(const struct sc_program *prog, FILE *out);
+
+/*
+ * Print @p's Linux syscall rules for @arch as the OCI runtime-spec
+ * `linux.seccomp` object (what runc, crun and docker --security-opt
+ * seccomp= read), meaning exactly what the IR decides: each rule covers
+ * only calls the IR gives its action, so libseccomp's handling of
+ * overlapping rules never matters.  What cannot be written exactly (an
+ * ordering under a mask, notify) is an error at the rule.  Returns 0, or
+ * -1 with errors reported.
+ */
+int sc_export_oci(struct polc_ctx *ctx, const struct ir_policy *p,
+		  uint32_t arch, FILE *out);
+
+/* ---- shared by lower.c and oci.c ---- */
+
+/* The SECCOMP_RET_* value of @action (with @err for errno). */
+uint32_t sc_action_value(enum ir_sys_action action, unsigned err);
+
+/* The value @r returns. */
+uint32_t sc_rule_value(const struct ir_sys_rule *r);
+
+/*
+ * qsort() order of rule pointers, the order a block tries them: most
+ * restrictive first, errno rules by ascending errno, unconditional first.
+ */
+int sc_rule_order(const void *a, const void *b);
+
+/*
+ * @name's number on @arch; negative when the architecture lacks it,
+ * __NR_SCMP_ERROR when libseccomp does not know it.
+ */
+int sc_syscall_number(uint32_t arch, const char *name);
 
 #endif

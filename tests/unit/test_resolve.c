@@ -1453,6 +1453,7 @@ START_TEST(test_syscall_sets_expanded)
 	const char *src = "set @inner = ptrace;\n"
 			  "set @outer = @inner mount;\n"
 			  "profile p {\n"
+			  "    network allow;\n"
 			  "    syscall deny @outer kexec_load;\n"
 			  "    syscall errno EACCES ioctl if arg1 == TIOCSTI;\n"
 			  "}\n";
@@ -1483,10 +1484,69 @@ START_TEST(test_syscall_sets_expanded)
 }
 END_TEST
 
+/* §4.7: network deny closes sockets Landlock cannot see, and io_uring. */
+START_TEST(test_network_closure)
+{
+	const char *src = "profile closed {\n"
+			  "    network deny;\n"
+			  "}\n"
+			  "profile tcp {\n"
+			  "    network connect tcp 443;\n"
+			  "    network connect udp 53;\n"
+			  "}\n"
+			  "profile open {\n"
+			  "    network allow;\n"
+			  "}\n";
+	const struct ir_policy *p = resolve_clean(src, "closed");
+	const uint64_t unix_stream[6] = { 1, 1 }, udp[6] = { 2, 2 };
+	const uint64_t tcp_nonblock[6] = { 10, 1 | 04000, 6 };
+	const uint64_t raw[6] = { 2, 3 }, packet[6] = { 17, 3 };
+	const uint64_t sctp[6] = { 2, 1, 132 }, high[6] = { 1ull << 32 | 2, 1 };
+	const struct ir_sys_rule *why;
+	unsigned err;
+
+	ck_assert_uint_eq(p->nsys, 4);
+	ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket", unix_stream,
+					   &err, &why),
+			 IR_SYS_ALLOW);
+	ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket", tcp_nonblock,
+					   &err, &why),
+			 IR_SYS_ERRNO);
+	ck_assert_str_eq(ir_origin_where(ctx, &why->origin), "t.pol:2:5");
+	ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "io_uring_setup", udp,
+					   &err, &why),
+			 IR_SYS_ERRNO);
+	ck_assert_int_eq(
+		ir_syscall_action(p, IR_MACOS, "socket", udp, &err, &why),
+		IR_SYS_ALLOW);
+
+	p = resolve_clean(src, "tcp");
+	ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket", tcp_nonblock,
+					   &err, &why),
+			 IR_SYS_ALLOW);
+	ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket", unix_stream,
+					   &err, &why),
+			 IR_SYS_ALLOW);
+	const uint64_t *refused[] = { udp, raw, packet, sctp, high };
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket",
+						   refused[i], &err, &why),
+				 IR_SYS_ERRNO);
+		ck_assert_uint_eq(err, 1);
+		ck_assert_str_eq(ir_origin_where(ctx, &why->origin),
+				 "t.pol:5:25");
+	}
+
+	p = resolve_clean(src, "open");
+	ck_assert_uint_eq(p->nsys, 0);
+}
+END_TEST
+
 START_TEST(test_syscall_reached_twice)
 {
 	const char *src = "set @debug = ptrace;\n"
 			  "profile p {\n"
+			  "    network allow;\n"
 			  "    syscall deny ptrace @debug;\n"
 			  "}\n";
 	const struct ir_policy *p = resolve_clean(src, "p");
@@ -2337,6 +2397,7 @@ Suite *suite_resolve(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_syscall_sets_expanded);
 	tcase_add_test(tc, test_syscall_reached_twice);
+	tcase_add_test(tc, test_network_closure);
 	tcase_add_test(tc, test_undefined_set);
 	tcase_add_test(tc, test_set_cycle);
 	tcase_add_test(tc, test_set_cycle_notes);

@@ -15,8 +15,11 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/seccomp/seccomp.h"
+#include "common/json.h"
+#include "common/source.h"
 #include "helpers.h"
 #include "suites.h"
 
@@ -384,12 +387,335 @@ END_TEST
 
 START_TEST(test_allow_everything_needs_no_program)
 {
-	unit_add(ctx, &unit, "t.pol", "profile sc_open {\n}\n");
+	unit_add(ctx, &unit, "t.pol",
+		 "profile sc_open {\n    network allow;\n}\n");
 	const struct sc_program *prog;
 
 	ck_assert_int_eq(
 		sc_lower(ctx, resolve("sc_open"), AUDIT_ARCH_X86_64, &prog), 0);
 	ck_assert(!prog->needed);
+}
+END_TEST
+
+/* ---- OCI seccomp JSON -----------------------------------------------------
+ */
+
+static uint64_t number(const struct json_value *v)
+{
+	uint64_t x = 0;
+
+	ck_assert_msg(json_uint64(v, &x), "not an unsigned number");
+	return x;
+}
+
+static const char *text(const struct json_value *v)
+{
+	ck_assert_msg(v && v->kind == JSON_STRING, "not a string");
+	return v->text;
+}
+
+static uint32_t oci_action(const struct json_value *action,
+			   const struct json_value *errno_ret)
+{
+	static const struct {
+		const char *name;
+		uint32_t value;
+	} actions[] = {
+		{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
+		{ "SCMP_ACT_LOG", SCMP_ACT_LOG },
+		{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
+		{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
+		{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS },
+	};
+	const char *name = text(action);
+
+	if (!strcmp(name, "SCMP_ACT_ERRNO"))
+		return SCMP_ACT_ERRNO((uint16_t)number(errno_ret));
+	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++)
+		if (!strcmp(name, actions[i].name))
+			return actions[i].value;
+	ck_abort_msg("unknown action %s", name);
+	return 0;
+}
+
+static enum scmp_compare oci_op(const char *op)
+{
+	static const char *const names[] = {
+		[SCMP_CMP_NE] = "SCMP_CMP_NE",
+		[SCMP_CMP_LT] = "SCMP_CMP_LT",
+		[SCMP_CMP_LE] = "SCMP_CMP_LE",
+		[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+		[SCMP_CMP_GE] = "SCMP_CMP_GE",
+		[SCMP_CMP_GT] = "SCMP_CMP_GT",
+		[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+	};
+
+	for (int i = SCMP_CMP_NE; i <= SCMP_CMP_MASKED_EQ; i++)
+		if (!strcmp(op, names[i]))
+			return (enum scmp_compare)i;
+	ck_abort_msg("unknown op %s", op);
+	return SCMP_CMP_EQ;
+}
+
+/*
+ * Load the exported JSON @json into libseccomp as runc does (names
+ * resolved natively, one rule per entry and name, its conditions ANDed)
+ * and return libseccomp's program, allocated in ctx's arena.
+ */
+static struct sc_program *load_oci(const char *json, size_t len, uint32_t arch)
+{
+	uint32_t file = source_add(ctx, "export.json", json, len);
+	const struct json_value *doc = json_parse(ctx, file);
+
+	ck_assert_msg(doc, "exported JSON does not parse:\n%s",
+		      diags_text(ctx));
+	scmp_filter_ctx f =
+		seccomp_init(oci_action(json_member(doc, "defaultAction"),
+					json_member(doc, "defaultErrnoRet")));
+	const struct json_value *arches = json_member(doc, "architectures");
+	ck_assert_uint_eq(arches->n, 1);
+	ck_assert_str_eq(text(arches->items[0]), arch == AUDIT_ARCH_X86_64
+							 ? "SCMP_ARCH_X86_64"
+							 : "SCMP_ARCH_AARCH64");
+	if (arch != seccomp_arch_native()) {
+		ck_assert_int_eq(seccomp_arch_add(f, arch), 0);
+		ck_assert_int_eq(seccomp_arch_remove(f, SCMP_ARCH_NATIVE), 0);
+	}
+	const struct json_value *all = json_member(doc, "syscalls");
+	for (size_t i = 0; i < all->n; i++) {
+		const struct json_value *sc = all->items[i];
+		const struct json_value *args = json_member(sc, "args");
+		const struct json_value *names = json_member(sc, "names");
+		struct scmp_arg_cmp cmp[6];
+		size_t nargs = args ? args->n : 0;
+		unsigned seen = 0;
+
+		ck_assert_uint_le(nargs, 6);
+		for (size_t k = 0; k < nargs; k++) {
+			const struct json_value *a = args->items[k];
+			unsigned index =
+				(unsigned)number(json_member(a, "index"));
+
+			/* runc makes two conditions on one argument an OR. */
+			ck_assert_msg(!(seen & 1u << index),
+				      "two conditions on arg%u", index);
+			seen |= 1u << index;
+			cmp[k] = (struct scmp_arg_cmp){
+				index,
+				oci_op(text(json_member(a, "op"))),
+				number(json_member(a, "value")),
+				number(json_member(a, "valueTwo")),
+			};
+		}
+		for (size_t k = 0; k < names->n; k++) {
+			int nr = seccomp_syscall_resolve_name(
+				text(names->items[k]));
+			int rc = seccomp_rule_add_array(
+				f,
+				oci_action(json_member(sc, "action"),
+					   json_member(sc, "errnoRet")),
+				nr, (unsigned)nargs, cmp);
+
+			ck_assert_msg(rc == 0, "libseccomp refuses %s: %d",
+				      text(names->items[k]), rc);
+		}
+	}
+
+	FILE *bpf = tmpfile();
+	ck_assert_ptr_nonnull(bpf);
+	ck_assert_int_eq(seccomp_export_bpf(f, fileno(bpf)), 0);
+	seccomp_release(f);
+	off_t size = lseek(fileno(bpf), 0, SEEK_END);
+	struct sc_program *prog = arena_alloc(&ctx->arena, sizeof(*prog));
+	struct sock_filter *insns = arena_alloc(&ctx->arena, (size_t)size);
+	ck_assert_int_eq(pread(fileno(bpf), insns, (size_t)size, 0), size);
+	fclose(bpf);
+	*prog = (struct sc_program){ .arch = arch,
+				     .insns = insns,
+				     .len = (size_t)size / sizeof(*insns),
+				     .needed = true };
+	return prog;
+}
+
+/*
+ * Export @p for @arch, load the JSON into libseccomp and compare its
+ * program with the IR over every number and argument boundary.
+ */
+static size_t check_oci(const struct ir_policy *p, uint32_t arch)
+{
+	char *json = NULL;
+	size_t len = 0, checked = 0, mismatches = 0;
+	FILE *out = open_memstream(&json, &len);
+
+	ck_assert_int_eq(sc_export_oci(ctx, p, arch, out), 0);
+	fclose(out);
+	const struct sc_program *prog =
+		load_oci(arena_strndup(&ctx->arena, json, len), len, arch);
+	free(json);
+	for (int nr = 0; nr < 1024; nr++)
+		mismatches += check_number(prog, p, arch, nr, &checked);
+	ck_assert_msg(mismatches == 0, "%s: %zu mismatches", p->profile,
+		      mismatches);
+	return checked;
+}
+
+START_TEST(test_oci_export_of_stdlib_profiles_agrees_with_the_ir)
+{
+	static const char *const profiles[] = { "default", "strict",
+						"claude-code", "codex" };
+	size_t checked = 0;
+
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
+		const struct ir_policy *p = resolve(profiles[i]);
+
+		checked += check_oci(p, AUDIT_ARCH_X86_64);
+		checked += check_oci(p, AUDIT_ARCH_AARCH64);
+	}
+	ck_assert_uint_gt(checked, 8 * 1024);
+}
+END_TEST
+
+/*
+ * Overlapping rules whose actions differ: each exported rule must cover
+ * only what the IR gives its action (negated masks, orderings, two
+ * arguments, errno tiers, a rule with the default's action).
+ */
+static const char oci_src[] =
+	"profile sc_oci {\n"
+	"    syscall default errno EACCES;\n"
+	"    syscall allow read write close ioctl openat ptrace mmap;\n"
+	"    syscall deny ioctl if arg1 & 0xffffffff == 0x5412;\n"
+	"    syscall log ioctl if arg2 > 0x100000000;\n"
+	"    syscall errno 13 openat if arg2 & 0x3 == 1;\n"
+	"    syscall errno 5 openat if arg1 != 0;\n"
+	"    syscall kill ptrace if arg0 >= 0x10 && arg1 < 0x200000000;\n"
+	"    syscall trap ptrace if arg0 < 0x20;\n"
+	"    syscall kill_thread ptrace if arg0 <= 4;\n"
+	"    syscall errno 22 mmap if arg2 & 0x4 == 0x4 && arg3 == 0x22;\n"
+	"    syscall deny mmap if arg1 & 0xff00000000 == 0x100000000;\n"
+	"    syscall allow getpid if arg0 == 7;\n"
+	"    syscall allow personality if arg0 > 8 && arg0 < 0x20000;\n"
+	"}\n";
+
+START_TEST(test_oci_export_of_overlapping_rules_agrees_with_the_ir)
+{
+	unit_add(ctx, &unit, "t.pol", oci_src);
+	const struct ir_policy *p = resolve("sc_oci");
+
+	ck_assert_uint_gt(check_oci(p, AUDIT_ARCH_X86_64), 1024);
+	ck_assert_uint_gt(check_oci(p, AUDIT_ARCH_AARCH64), 1024);
+}
+END_TEST
+
+START_TEST(test_oci_export_refuses_notify)
+{
+	unit_add(ctx, &unit, "t.pol",
+		 "profile sc_notify {\n"
+		 "    syscall notify read;\n"
+		 "}\n");
+	FILE *out = fopen("/dev/null", "w");
+
+	ck_assert_int_eq(sc_export_oci(ctx, resolve("sc_notify"),
+				       AUDIT_ARCH_X86_64, out),
+			 -1);
+	const char *text = diags_text(ctx);
+	ck_assert_ptr_nonnull(strstr(text, "t.pol:2:5: error:"));
+	ck_assert_ptr_nonnull(strstr(text, "listener"));
+	fclose(out);
+}
+END_TEST
+
+/* ---- polc import ----------------------------------------------------------
+ */
+
+/* The contents of @path, in ctx's arena (it outlives what parses it). */
+static const char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	static char buf[256 * 1024];
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	return arena_strndup(&ctx->arena, buf, n);
+}
+
+/*
+ * Docker's own default profile, imported for x86_64, compiles to a program
+ * that decides every number and argument boundary as bench/seccomp/
+ * docker.pol (the flat lists written by hand) does, and the other way
+ * round.  The profile lives next to the checkout (POLC_SECCOMP_DATA).
+ */
+START_TEST(test_imported_docker_profile_agrees_with_docker_pol)
+{
+	const char *data = getenv("POLC_SECCOMP_DATA");
+	const char *src = getenv("POLC_SOURCE_DIR");
+	char path[4096];
+	struct polc_import_options o = { .arch = "x86_64" };
+	char *text;
+	size_t len, checked = 0, mismatches = 0;
+
+	snprintf(path, sizeof(path), "%s/moby-default.json", data);
+	ck_assert_int_eq(polc_import(ctx, path, &o, &text, &len), 0);
+	unit_add(ctx, &unit, "moby.pol", arena_strndup(&ctx->arena, text, len));
+	free(text);
+	snprintf(path, sizeof(path), "%s/bench/seccomp/docker.pol", src);
+	unit_add(ctx, &unit, "docker.pol", slurp(path));
+	const struct ir_policy *imported = resolve("moby-default");
+	const struct ir_policy *by_hand = resolve("docker_default");
+	const struct sc_program *a, *b;
+
+	ck_assert_int_eq(sc_lower(ctx, imported, AUDIT_ARCH_X86_64, &a), 0);
+	ck_assert_int_eq(sc_lower(ctx, by_hand, AUDIT_ARCH_X86_64, &b), 0);
+	for (int nr = 0; nr < 1024; nr++) {
+		mismatches += check_number(a, by_hand, AUDIT_ARCH_X86_64, nr,
+					   &checked);
+		mismatches += check_number(b, imported, AUDIT_ARCH_X86_64, nr,
+					   &checked);
+	}
+	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
+	ck_assert_uint_gt(checked, 2 * 1024);
+}
+END_TEST
+
+/*
+ * Export @p for x86_64, import the JSON back as profile @name and check
+ * that its program decides as @p does: the exporter's rules and the
+ * importer's reading of them (runc's) mean the same thing.
+ */
+static void check_round_trip(const struct ir_policy *p, const char *name)
+{
+	char path[] = "/tmp/polc-oci-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *out = fdopen(fd, "w");
+	struct polc_import_options o = { .arch = "x86_64", .name = name };
+	const struct sc_program *prog;
+	char *text;
+	size_t len, checked = 0, mismatches = 0;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(sc_export_oci(ctx, p, AUDIT_ARCH_X86_64, out), 0);
+	fclose(out);
+	int rc = polc_import(ctx, path, &o, &text, &len);
+	unlink(path);
+	ck_assert_msg(rc == 0, "import fails:\n%s", diags_text(ctx));
+	unit_add(ctx, &unit, name, arena_strndup(&ctx->arena, text, len));
+	free(text);
+	ck_assert_int_eq(sc_lower(ctx, resolve(name), AUDIT_ARCH_X86_64, &prog),
+			 0);
+	for (int nr = 0; nr < 1024; nr++)
+		mismatches +=
+			check_number(prog, p, AUDIT_ARCH_X86_64, nr, &checked);
+	ck_assert_msg(mismatches == 0, "%s: %zu mismatches", name, mismatches);
+}
+
+START_TEST(test_export_then_import_keeps_every_decision)
+{
+	unit_add(ctx, &unit, "t.pol", oci_src);
+	check_round_trip(resolve("default"), "rt_default");
+	check_round_trip(resolve("strict"), "rt_strict");
+	check_round_trip(resolve("sc_oci"), "rt_oci");
 }
 END_TEST
 
@@ -405,6 +731,17 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
 	tcase_add_test(tc, test_allow_everything_needs_no_program);
+	tcase_add_test(tc,
+		       test_oci_export_of_stdlib_profiles_agrees_with_the_ir);
+	tcase_add_test(tc,
+		       test_oci_export_of_overlapping_rules_agrees_with_the_ir);
+	tcase_add_test(tc, test_oci_export_refuses_notify);
+	tcase_add_test(tc, test_export_then_import_keeps_every_decision);
+	/* Docker's profile is data next to the checkout, not in it. */
+	if (getenv("POLC_SECCOMP_DATA"))
+		tcase_add_test(
+			tc,
+			test_imported_docker_profile_agrees_with_docker_pol);
 	suite_add_tcase(s, tc);
 	return s;
 }

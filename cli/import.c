@@ -1,0 +1,128 @@
+/*
+ * import.c - "polc import FILE [-o OUT] [--format F] [--name N] [--arch A]
+ * [--cap CAP]...": another tool's policy as .pol text, on stdout or
+ * written atomically to OUT (a temporary file in OUT's directory, flushed
+ * to disk, renamed over it; never over anything but a regular file).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum { MAX_CAPS = 64 };
+
+static int write_atomically(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	char *tmp = malloc(strlen(path) + 16);
+	int fd = -1;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (!tmp)
+		goto fail;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr,
+			"%s: error: not a regular file; polc import "
+			"writes only those\n",
+			path);
+		free(tmp);
+		return -1;
+	}
+	sprintf(tmp, "%s.polc-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail_unlink;
+		done += (size_t)n;
+	}
+	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
+		goto fail_unlink;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_unlink:
+	unlink(tmp);
+fail:
+	fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	return -1;
+}
+
+/* The value of option @name at argv[*i] ("--x V" or "--x=V"), or NULL. */
+static const char *value_of(const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+
+	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (!strcmp(argv[*i], name) && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+	struct polc_import_options opts = { 0 };
+	const char *caps[MAX_CAPS + 1] = { 0 };
+	const char *file = NULL, *output = NULL, *v;
+	size_t ncaps = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if ((v = value_of("-o", argc, argv, &i)))
+			output = v;
+		else if ((v = value_of("--format", argc, argv, &i)))
+			opts.format = v;
+		else if ((v = value_of("--name", argc, argv, &i)))
+			opts.name = v;
+		else if ((v = value_of("--arch", argc, argv, &i)))
+			opts.arch = v;
+		else if ((v = value_of("--cap", argc, argv, &i))) {
+			if (ncaps == MAX_CAPS)
+				return cli_usage_error("import",
+						       "too many --cap");
+			caps[ncaps++] = v;
+		} else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("import", "unknown option '%s'",
+					       argv[i]);
+		else if (file)
+			return cli_usage_error("import", "one file at a time");
+		else
+			file = argv[i];
+	}
+	if (!file)
+		return cli_usage_error("import", "which file?");
+	opts.caps = caps;
+
+	char *text;
+	size_t len;
+	int rc = polc_import(cli->ctx, file, &opts, &text, &len);
+	int status = cli_finish(cli);
+
+	if (rc != 0)
+		return status ? status : EXIT_POLICY;
+	if (output)
+		rc = write_atomically(output, text, len);
+	else
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return rc ? EXIT_USAGE : status;
+}
