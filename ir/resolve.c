@@ -1416,9 +1416,11 @@ enum {
 	CLOSE_AF_INET = 2,
 	CLOSE_AF_INET6 = 10,
 	CLOSE_SOCK_STREAM = 1,
+	CLOSE_SOCK_DGRAM = 2,
 	CLOSE_SOCK_TYPE_MASK =
 		0xf, /* the type's low bits; the rest are flags */
 	CLOSE_IPPROTO_TCP = 6,
+	CLOSE_IPPROTO_UDP = 17,
 	CLOSE_EPERM = 1,
 };
 
@@ -1445,22 +1447,39 @@ static void add_closure(struct resolver *r, const char *syscall,
 }
 
 #define COND(a, o, v) ((struct ir_sys_cond){ (a), IR_CMP_##o, UINT64_MAX, (v) })
+#define TYPE(o, v) \
+	((struct ir_sys_cond){ 1, IR_CMP_##o, CLOSE_SOCK_TYPE_MASK, (v) })
+
+/* The first Linux connect or bind grant of @proto (r->net is sorted). */
+static const struct ir_net_rule *first_grant(const struct resolver *r,
+					     unsigned proto)
+{
+	for (size_t i = 0; i < r->nnet; i++)
+		if ((r->net[i].kind == IR_NET_CONNECT ||
+		     r->net[i].kind == IR_NET_BIND) &&
+		    r->net[i].proto == proto &&
+		    (r->net[i].platforms & IR_LINUX))
+			return &r->net[i];
+	return NULL;
+}
 
 /*
  * spec/semantics.md §4.7: when the Linux network mode is deny, deny what
  * Landlock cannot mediate.  Landlock sees TCP bind and connect only, so
- * every other socket is refused: all families but AF_UNIX, or, when a TCP
- * port is granted, all but AF_UNIX and TCP over AF_INET/AF_INET6; and
- * io_uring, which creates sockets without socket(2).  The rules carry the
- * origin of what called for them: the network mode, or the first TCP
- * grant (r->net is sorted).
+ * every other socket is refused: all families but AF_UNIX; with a TCP
+ * grant, TCP over AF_INET/AF_INET6 too; with a UDP grant (name lookups
+ * need one), UDP too, which no kernel mechanism can limit to its ports;
+ * and io_uring, which creates sockets without socket(2).  The rules carry
+ * the origin of what called for them: the network mode, or the first
+ * grant of each protocol.
  */
 static void close_network(struct resolver *r)
 {
 	const struct ir_settings *st =
 		&r->p->settings[ir_platform_index(IR_LINUX)];
 	struct ir_origin mode = st->network_from.origin;
-	const struct ir_net_rule *tcp = NULL;
+	const struct ir_net_rule *tcp = first_grant(r, CLOSE_IPPROTO_TCP);
+	const struct ir_net_rule *udp = first_grant(r, CLOSE_IPPROTO_UDP);
 	static const char *const io_uring[] = { "io_uring_setup",
 						"io_uring_enter",
 						"io_uring_register" };
@@ -1469,44 +1488,56 @@ static void close_network(struct resolver *r)
 		return;
 	if (!st->network_from.set) /* the default mode: the profile */
 		mode = (struct ir_origin){ r->p->loc, NULL, 0 };
-	for (size_t i = 0; i < r->nnet && !tcp; i++)
-		if ((r->net[i].kind == IR_NET_CONNECT ||
-		     r->net[i].kind == IR_NET_BIND) &&
-		    r->net[i].proto == CLOSE_IPPROTO_TCP &&
-		    (r->net[i].platforms & IR_LINUX))
-			tcp = &r->net[i];
 	for (size_t i = 0; i < 3; i++)
 		add_closure(r, io_uring[i], &mode, NULL, 0);
-	if (!tcp) {
+	if (!tcp && !udp) {
 		add_closure(r, "socket", &mode, &COND(0, NE, CLOSE_AF_UNIX), 1);
 		return;
 	}
+	const struct ir_origin *grant = tcp ? &tcp->origin : &udp->origin;
 	const struct ir_sys_cond family[][2] = {
 		{ COND(0, LT, CLOSE_AF_UNIX) },
 		{ COND(0, GT, CLOSE_AF_INET), COND(0, LT, CLOSE_AF_INET6) },
 		{ COND(0, GT, CLOSE_AF_INET6) },
 	};
-	add_closure(r, "socket", &tcp->origin, family[0], 1);
-	add_closure(r, "socket", &tcp->origin, family[1], 2);
-	add_closure(r, "socket", &tcp->origin, family[2], 1);
+	add_closure(r, "socket", grant, family[0], 1);
+	add_closure(r, "socket", grant, family[1], 2);
+	add_closure(r, "socket", grant, family[2], 1);
 	for (unsigned inet = 0; inet < 2; inet++) {
 		uint64_t af = inet ? CLOSE_AF_INET6 : CLOSE_AF_INET;
-		const struct ir_sys_cond not_stream[] = {
-			COND(0, EQ, af),
-			{ 1, IR_CMP_NE, CLOSE_SOCK_TYPE_MASK,
-			  CLOSE_SOCK_STREAM },
-		};
-		const struct ir_sys_cond not_tcp[] = {
-			COND(0, EQ, af),
-			COND(2, NE, 0),
-			COND(2, NE, CLOSE_IPPROTO_TCP),
-		};
+		/* A type no grant allows; with both, neither stream nor
+		 * datagram. */
+		struct ir_sys_cond other_type[3] = { COND(0, EQ, af) };
+		size_t n = 1;
 
-		add_closure(r, "socket", &tcp->origin, not_stream, 2);
-		add_closure(r, "socket", &tcp->origin, not_tcp, 3);
+		if (tcp)
+			other_type[n++] = TYPE(NE, CLOSE_SOCK_STREAM);
+		if (udp)
+			other_type[n++] = TYPE(NE, CLOSE_SOCK_DGRAM);
+		add_closure(r, "socket", grant, other_type, n);
+		/* An allowed type with another protocol (raw, SCTP, MPTCP,
+		 * ICMP datagrams): only 0 and the type's own. */
+		for (unsigned k = 0; k < 2; k++) {
+			const struct ir_net_rule *g = k ? udp : tcp;
+			uint64_t type =
+				k ? CLOSE_SOCK_DGRAM : CLOSE_SOCK_STREAM;
+			uint64_t proto =
+				k ? CLOSE_IPPROTO_UDP : CLOSE_IPPROTO_TCP;
+			struct ir_sys_cond other_proto[4] = {
+				COND(0, EQ, af),
+				COND(2, NE, 0),
+				COND(2, NE, proto),
+				TYPE(EQ, type),
+			};
+
+			if (g)
+				add_closure(r, "socket", &g->origin,
+					    other_proto, tcp && udp ? 4 : 3);
+		}
 	}
 }
 
+#undef TYPE
 #undef COND
 
 static void finish_policy(struct resolver *r)

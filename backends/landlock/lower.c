@@ -247,9 +247,10 @@ static void lower_net(struct lowering *l)
 		else if (r->proto == 17 && !st->network_allow)
 			report(l, LL_REPORT_APPROX, &r->origin,
 			       arena_printf(&l->ctx->arena,
-					    "udp %u-%u: Landlock mediates TCP "
-					    "only; UDP is closed by the "
-					    "seccomp backend",
+					    "udp %u-%u: Linux limits UDP by "
+					    "neither port nor host; the "
+					    "grant opens UDP sockets, to "
+					    "every destination",
 					    r->lo, r->hi));
 	}
 	if (st->network_allow)

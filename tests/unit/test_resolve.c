@@ -1492,6 +1492,9 @@ START_TEST(test_network_closure)
 			  "}\n"
 			  "profile tcp {\n"
 			  "    network connect tcp 443;\n"
+			  "}\n"
+			  "profile both {\n"
+			  "    network connect tcp 443;\n"
 			  "    network connect udp 53;\n"
 			  "}\n"
 			  "profile open {\n"
@@ -1536,6 +1539,25 @@ START_TEST(test_network_closure)
 		ck_assert_str_eq(ir_origin_where(ctx, &why->origin),
 				 "t.pol:5:25");
 	}
+
+	/* A udp grant opens UDP (no more: not ICMP datagrams), and keeps
+	 * the rest of the closure. */
+	p = resolve_clean(src, "both");
+	const uint64_t udp_proto[6] = { 10, 2, 17 }, icmp[6] = { 2, 2, 1 };
+	const uint64_t *allowed[] = { udp, udp_proto, tcp_nonblock };
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket",
+						   allowed[i], &err, &why),
+				 IR_SYS_ALLOW);
+	ck_assert_int_eq(
+		ir_syscall_action(p, IR_LINUX, "socket", icmp, &err, &why),
+		IR_SYS_ERRNO);
+	ck_assert_str_eq(ir_origin_where(ctx, &why->origin), "t.pol:9:25");
+	const uint64_t *still[] = { raw, packet, sctp, high };
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(ir_syscall_action(p, IR_LINUX, "socket",
+						   still[i], &err, &why),
+				 IR_SYS_ERRNO);
 
 	p = resolve_clean(src, "open");
 	ck_assert_uint_eq(p->nsys, 0);
