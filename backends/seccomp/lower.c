@@ -22,6 +22,7 @@
  */
 #include "backends/seccomp/seccomp.h"
 #include "backends/seccomp/numbers.h"
+#include "backends/seccomp/plans.h"
 
 #include <errno.h>
 #include <math.h>
@@ -508,23 +509,108 @@ static void plan(struct planner *pl, double *cost, double *below,
 	}
 }
 
-/* Emit the tree over [i, j) in @d levels; returns its first instruction. */
-static size_t tree_code(struct emitter *e, const struct planner *pl, size_t i,
-			size_t j, size_t d)
+/* ---- the shape of the tree -------------------------------------------- */
+
+/*
+ * Where each node of the tree splits, in the order tree_code() visits the
+ * nodes (the right half first), 0 for a jeq run: from the planner's
+ * tables, or from a plan made when polc was built (plans.h).
+ */
+struct shape {
+	uint8_t *at;
+	size_t len, next;
+};
+
+static void shape_of_plan(const struct planner *pl, struct shape *s, size_t i,
+			  size_t j, size_t d)
+{
+	size_t stride = pl->n + 1;
+
+	if (j == i + 1)
+		return;
+	size_t k = pl->split[d * stride * stride + pair(pl, i, j)];
+	s->at[s->len++] = (uint8_t)k;
+	if (k) {
+		shape_of_plan(pl, s, k, j, d ? d - 1 : 0);
+		shape_of_plan(pl, s, i, k, d ? d - 1 : 0);
+	}
+}
+
+/* Whether @s describes a whole tree over [i, j), using all of it. */
+static bool shape_fits(struct shape *s, size_t i, size_t j)
+{
+	if (j == i + 1)
+		return true;
+	if (s->next >= s->len)
+		return false;
+	size_t k = s->at[s->next++];
+	if (!k)
+		return true;
+	return k > i && k < j && shape_fits(s, k, j) && shape_fits(s, i, k);
+}
+
+/* The planner's input as bytes: all that plan() reads of the intervals. */
+static size_t plan_key(const struct planner *pl, unsigned char *key)
+{
+	size_t len = 0;
+
+	key[len++] = (unsigned char)pl->n;
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct interval *v = &pl->iv[i];
+		size_t same = 0;
+
+		while (!same_leaf(&pl->iv[same], v))
+			same++;
+		for (int b = 0; b < 4; b++)
+			key[len++] = (unsigned char)(v->lo >> (8 * b));
+		memcpy(key + len, &v->weight, sizeof(v->weight));
+		len += sizeof(v->weight);
+		key[len++] = v->real;
+		key[len++] = (unsigned char)same;
+	}
+	return len;
+}
+
+enum { KEY_BYTES_PER_INTERVAL = 4 + sizeof(double) + 2 };
+
+static const struct sc_known_plan *known_plan(const unsigned char *key,
+					      size_t len)
+{
+	for (size_t i = 0; i < sc_known_plan_count; i++)
+		if (sc_known_plans[i].keylen == len &&
+		    !memcmp(sc_known_plans[i].key, key, len))
+			return &sc_known_plans[i];
+	return NULL;
+}
+
+/* The heaviest interval of [i, j), the first of equals, as plan() has it. */
+static size_t heaviest(const struct planner *pl, size_t i, size_t j)
+{
+	size_t best = i;
+
+	for (size_t k = i + 1; k < j; k++)
+		if (pl->iv[k].weight > pl->iv[best].weight)
+			best = k;
+	return best;
+}
+
+/*
+ * Emit the tree over [i, j) as @s shapes it, or balanced without one;
+ * returns its first instruction.
+ */
+static size_t tree_code(struct emitter *e, const struct planner *pl,
+			struct shape *s, size_t i, size_t j)
 {
 	if (j == i + 1)
 		return pl->iv[i].label;
-	/* Beyond MAX_PLANNED intervals, a balanced tree of splits. */
-	size_t stride = pl->n + 1;
-	size_t k = pl->split ? pl->split[d * stride * stride + pair(pl, i, j)]
-			     : i + (j - i) / 2;
+	size_t k = s ? s->at[s->next++] : i + (j - i) / 2;
 	if (k) {
-		size_t right = tree_code(e, pl, k, j, d ? d - 1 : 0);
-		size_t left = tree_code(e, pl, i, k, d ? d - 1 : 0);
+		size_t right = tree_code(e, pl, s, k, j);
+		size_t left = tree_code(e, pl, s, i, k);
 
 		return branch(e, BPF_JGE, pl->iv[k].lo, right, left);
 	}
-	size_t bg = pl->heaviest[pair(pl, i, j)];
+	size_t bg = heaviest(pl, i, j);
 	size_t next = pl->iv[bg].label;
 	for (size_t m = j; m-- > i;)
 		if (!same_leaf(&pl->iv[m], &pl->iv[bg]))
@@ -693,8 +779,76 @@ static struct interval *intervals(struct polc_ctx *ctx, uint32_t arch,
 	return iv;
 }
 
-int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
-	     const struct sc_program **out)
+/*
+ * The tree's shape for @pl into *@s: a plan made when polc was built for
+ * this very input when there is one (and @use_known), else the search's.
+ * NULL in *@s: a balanced tree.
+ */
+static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
+		      struct sc_plan_record *record, struct shape **out,
+		      bool *known)
+{
+	size_t niv = pl->n;
+	struct shape *s = arena_alloc(&ctx->arena, sizeof(*s));
+
+	*out = NULL;
+	*known = false;
+	if (niv > MAX_PLANNED)
+		return 0;
+	unsigned char *key =
+		arena_alloc(&ctx->arena, 1 + niv * KEY_BYTES_PER_INTERVAL);
+	s->at = arena_alloc(&ctx->arena, niv);
+	if (arena_failed(&ctx->arena))
+		return -1;
+	size_t keylen = plan_key(pl, key);
+	const struct sc_known_plan *kp =
+		use_known ? known_plan(key, keylen) : NULL;
+	if (kp) {
+		struct shape check = { (uint8_t *)kp->shape, kp->shapelen, 0 };
+
+		if (shape_fits(&check, 0, niv) && check.next == check.len) {
+			memcpy(s->at, kp->shape, kp->shapelen);
+			s->len = kp->shapelen;
+			*out = s;
+			*known = true;
+			return 0;
+		}
+	}
+	size_t pairs = (niv + 1) * (niv + 1);
+	double *cost = arena_alloc(&ctx->arena, pairs * sizeof(double));
+	double *below = arena_alloc(&ctx->arena, pairs * sizeof(double));
+	uint8_t *min_level = arena_alloc(&ctx->arena, pairs);
+
+	pl->split = arena_alloc(&ctx->arena, (pl->depth + 1) * pairs);
+	pl->run = arena_alloc(&ctx->arena, pairs * sizeof(double));
+	pl->deepest = arena_alloc(&ctx->arena, pairs);
+	pl->need = arena_alloc(&ctx->arena, pairs);
+	pl->heaviest = arena_alloc(&ctx->arena, pairs);
+	pl->weight_sum = arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
+	pl->real_sum = arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
+	if (arena_failed(&ctx->arena))
+		return -1;
+	for (size_t i = 0; i < niv; i++) {
+		pl->weight_sum[i + 1] = pl->weight_sum[i] + pl->iv[i].weight;
+		pl->real_sum[i + 1] = pl->real_sum[i] + pl->iv[i].real;
+	}
+	pl->exec_weight =
+		pl->weight_sum[niv] > 0 ? EXEC_COST / pl->weight_sum[niv] : 0;
+	plan(pl, cost, below, min_level);
+	shape_of_plan(pl, s, 0, niv, pl->depth);
+	if (record) {
+		record->key = key;
+		record->keylen = keylen;
+		record->shape = s->at;
+		record->shapelen = s->len;
+	}
+	*out = s;
+	return 0;
+}
+
+static int lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
+		 bool use_known, struct sc_plan_record *record,
+		 const struct sc_program **out)
 {
 	const struct ir_settings *st =
 		&p->settings[ir_platform_index(IR_LINUX)];
@@ -728,35 +882,11 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	struct planner pl = { .iv = iv, .n = niv, .depth = 1 };
 	while (((size_t)1 << (pl.depth - 1)) < niv)
 		pl.depth++;
-	if (niv <= MAX_PLANNED) {
-		size_t pairs = (niv + 1) * (niv + 1);
-		double *cost = arena_alloc(&ctx->arena, pairs * sizeof(double));
-		double *below =
-			arena_alloc(&ctx->arena, pairs * sizeof(double));
-		uint8_t *min_level = arena_alloc(&ctx->arena, pairs);
-
-		pl.split = arena_alloc(&ctx->arena, (pl.depth + 1) * pairs);
-		pl.run = arena_alloc(&ctx->arena, pairs * sizeof(double));
-		pl.deepest = arena_alloc(&ctx->arena, pairs);
-		pl.need = arena_alloc(&ctx->arena, pairs);
-		pl.heaviest = arena_alloc(&ctx->arena, pairs);
-		pl.weight_sum =
-			arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
-		pl.real_sum =
-			arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
-		if (arena_failed(&ctx->arena)) {
-			diag_subject(ctx, DIAG_ERROR, "seccomp",
-				     "out of memory");
-			return -1;
-		}
-		for (size_t i = 0; i < niv; i++) {
-			pl.weight_sum[i + 1] = pl.weight_sum[i] + iv[i].weight;
-			pl.real_sum[i + 1] = pl.real_sum[i] + iv[i].real;
-		}
-		pl.exec_weight = pl.weight_sum[niv] > 0
-					 ? EXEC_COST / pl.weight_sum[niv]
-					 : 0;
-		plan(&pl, cost, below, min_level);
+	struct shape *shape;
+	if (shape_tree(ctx, &pl, use_known, record, &shape,
+		       &prog->known_plan) != 0) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp", "out of memory");
+		return -1;
 	}
 	/* The end of the program: returns, then the blocks, then the tree. */
 	size_t deflt = ret_of(&e, &rets, fallback);
@@ -767,7 +897,7 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 		if (iv[i].is_block)
 			iv[i].label =
 				block_code(&e, &rets, &all[iv[i].block], deflt);
-	size_t start = tree_code(&e, &pl, 0, niv, pl.depth);
+	size_t start = tree_code(&e, &pl, shape, 0, niv);
 	/* x32 calls: the default when it refuses, else ENOSYS. */
 	bool refuses = st->sys_default >= IR_SYS_ERRNO;
 	if (arch == AUDIT_ARCH_X86_64 && !refuses)
@@ -799,4 +929,18 @@ int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	prog->insns = insns;
 	prog->len = e.len;
 	return 0;
+}
+
+int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
+	     const struct sc_program **out)
+{
+	return lower(ctx, p, arch, true, NULL, out);
+}
+
+int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
+		       uint32_t arch, const struct sc_program **out,
+		       struct sc_plan_record *record)
+{
+	*record = (struct sc_plan_record){ 0 };
+	return lower(ctx, p, arch, false, record, out);
 }

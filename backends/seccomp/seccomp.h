@@ -31,6 +31,8 @@ struct ir_policy;
  * @needed: false when the policy allows every call (nothing to load)
  * @notifies: some rule's action is notify (needs a listener to run)
  * @skipped: names of syscalls some rule names that @arch lacks, @nskipped
+ * @known_plan: the decision tree's shape came from a plan made when polc
+ *              was built (plans.h), not from a search now
  */
 struct sc_program {
 	uint32_t arch;
@@ -40,6 +42,7 @@ struct sc_program {
 	bool notifies;
 	const char **skipped;
 	size_t nskipped;
+	bool known_plan;
 };
 
 /* The AUDIT_ARCH_* of the running kernel's native ABI. */
@@ -57,6 +60,27 @@ int sc_arch_named(const char *name, uint32_t *arch);
  */
 int sc_lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	     const struct sc_program **out);
+
+/**
+ * struct sc_plan_record - what sc_lower_recording() planned
+ * @key: the planner's input as bytes (NULL when nothing was planned)
+ * @shape: the decision tree's shape it found for that input
+ */
+struct sc_plan_record {
+	const unsigned char *key;
+	size_t keylen;
+	const uint8_t *shape;
+	size_t shapelen;
+};
+
+/*
+ * sc_lower() without the plans made when polc was built: the search runs,
+ * and *@record gets its input and its result.  For polc-gen-seccomp-plans,
+ * which makes those plans, and for the tests that check them.
+ */
+int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
+		       uint32_t arch, const struct sc_program **out,
+		       struct sc_plan_record *record);
 
 /*
  * Install @prog on the calling thread (no_new_privs must already be set).

@@ -288,6 +288,46 @@ START_TEST(test_stdlib_profiles_agree_with_the_ir)
 }
 END_TEST
 
+/*
+ * The plans made when polc was built (backends/seccomp/plans.h): every
+ * stdlib profile finds one, and it is the search's, instruction for
+ * instruction.
+ */
+START_TEST(test_stdlib_plans_are_the_search_s)
+{
+	static const char *const profiles[] = {
+		"default",    "strict",	  "claude-code", "codex",
+		"opencode",   "aider",	  "gemini-cli",	 "node-dev",
+		"python-dev", "rust-dev", "go-dev",	 "java-dev",
+	};
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
+					   AUDIT_ARCH_AARCH64 };
+
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
+		const struct ir_policy *p = resolve(profiles[i]);
+
+		for (size_t a = 0; a < 2; a++) {
+			const struct sc_program *known, *searched;
+			struct sc_plan_record r;
+
+			ck_assert_int_eq(sc_lower(ctx, p, arches[a], &known),
+					 0);
+			ck_assert_int_eq(sc_lower_recording(ctx, p, arches[a],
+							    &searched, &r),
+					 0);
+			ck_assert_msg(known->known_plan,
+				      "%s: no plan made at build time",
+				      profiles[i]);
+			ck_assert(!searched->known_plan);
+			ck_assert_ptr_nonnull(r.key);
+			ck_assert_uint_eq(known->len, searched->len);
+			ck_assert(!memcmp(known->insns, searched->insns,
+					  known->len * sizeof(*known->insns)));
+		}
+	}
+}
+END_TEST
+
 /* Overlapping rules of every action, every comparison, masks, two args. */
 static const char overlap_src[] =
 	"profile sc_overlap {\n"
@@ -313,6 +353,10 @@ START_TEST(test_overlapping_rules_agree_with_the_ir)
 
 	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_X86_64), 1024);
 	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_AARCH64), 1024);
+	/* Nothing planned at build time fits it: it was searched. */
+	const struct sc_program *prog;
+	ck_assert_int_eq(sc_lower(ctx, p, AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert(!prog->known_plan);
 }
 END_TEST
 
@@ -727,6 +771,7 @@ Suite *suite_seccomp(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_interpreter_refuses_what_the_kernel_refuses);
 	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
+	tcase_add_test(tc, test_stdlib_plans_are_the_search_s);
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
 	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
