@@ -51,6 +51,9 @@ struct canon_entry {
 	const char *path; /* NULL: an empty slot */
 	const char *canonical;
 	mode_t mode; /* of @canonical, from lstat; 0 when it does not exist */
+	/* For a directory: whether cannot_appear() found that the sandbox
+	 * can create entries in it; 0 not yet asked, 1 yes, -1 no. */
+	signed char creatable;
 };
 
 static mode_t path_mode(struct materializer *m, const char *path);
@@ -532,9 +535,20 @@ static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
 				   : arena_strndup(&m->ctx->arena, dir,
 						   (size_t)(slash - dir));
 	} while (!path_mode(m, dir) && strcmp(dir, "/"));
-	return !(ll_rights_in(rules, m->plan->handled_fs,
-			      join(m->ctx, dir, "\001")) &
-		 MAKE_RIGHTS);
+	/* Denied paths share their nearest existing ancestor (most lie in
+	 * a home that lacks them): ask once per directory. */
+	struct canon_entry *e = m->cache_cap ? cache_slot(m, dir) : NULL;
+	if (!e || !e->path)
+		return !(ll_rights_in(rules, m->plan->handled_fs,
+				      join(m->ctx, dir, "\001")) &
+			 MAKE_RIGHTS);
+	if (!e->creatable)
+		e->creatable = ll_rights_in(rules, m->plan->handled_fs,
+					    join(m->ctx, dir, "\001")) &
+					       MAKE_RIGHTS
+				       ? 1
+				       : -1;
+	return e->creatable < 0;
 }
 
 /*
