@@ -335,11 +335,12 @@ static const char *as_written(struct polc_ctx *ctx, const char *raw)
 static void print_rule_line(struct polc_ctx *ctx, const struct ir_path_rule *r,
 			    FILE *out)
 {
-	fprintf(out, "    %s%s %s%s  (%s)\n      at %s\n",
+	fprintf(out, "    %s%s %s%s%s  (%s)\n      at %s\n",
 		r->override ? "override " : "",
 		r->verdict == IR_ALLOW ? "allow" : "deny",
 		r->file ? "file " : "",
 		r->workdir ? "$WORKDIR (workdir)" : as_written(ctx, r->raw),
+		r->existing ? " existing" : "",
 		ir_origin_chain(ctx, &r->origin),
 		ir_origin_where(ctx, &r->origin));
 }

@@ -550,6 +550,17 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 			continue;
 		rules[n] = p->paths[i];
 		rules[n].path = canonical(m, p->paths[i].path);
+		if (rules[n].existing && !path_mode(m, rules[n].path)) {
+			report(m, LL_REPORT_SKIPPED,
+			       arena_printf(&m->ctx->arena,
+					    "%s: does not exist, and its deny "
+					    "binds only what exists when the "
+					    "sandbox starts ('existing'): no "
+					    "rule, and it may be created",
+					    rules[n].path))
+				->origin = &p->paths[i].origin;
+			continue;
+		}
 		candidate[n] = mountable(m, &rules[n], rules[n].path);
 		if (!candidate[n])
 			others[nothers++] = rules[n];
