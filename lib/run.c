@@ -171,21 +171,24 @@ static int name_cmp(const void *a, const void *b)
 static void print_environment(struct polc_ctx *ctx, const struct ir_policy *p,
 			      FILE *out)
 {
-	size_t n = 0, width = 0;
+	size_t total = 0, n = 0, width = 0;
 
-	while (environ[n])
-		n++;
-	const char **names = arena_alloc(&ctx->arena, (n + 1) * sizeof(*names));
+	while (environ[total])
+		total++;
+	const char **names =
+		arena_alloc(&ctx->arena, (total + 1) * sizeof(*names));
 	if (!names)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < total; i++) {
 		const char *eq = strchr(environ[i], '=');
 
-		names[i] = eq ? arena_strndup(&ctx->arena, environ[i],
-					      (size_t)(eq - environ[i]))
-			      : environ[i];
-		if (strlen(names[i]) > width)
-			width = strlen(names[i]);
+		if (!eq) /* never passed: not a variable */
+			continue;
+		names[n] = arena_strndup(&ctx->arena, environ[i],
+					 (size_t)(eq - environ[i]));
+		if (strlen(names[n]) > width)
+			width = strlen(names[n]);
+		n++;
 	}
 	qsort(names, n, sizeof(*names), name_cmp);
 	fprintf(out, "environment (names only):\n");
@@ -200,13 +203,12 @@ static void print_environment(struct polc_ctx *ctx, const struct ir_policy *p,
 			why ? lib_env_rule(ctx, why)
 			    : "no rule passes it: not passed by default");
 	}
+	/* The variables the policy sets and environ lacks. */
 	for (size_t i = 0; i < p->nenv; i++) {
 		const struct ir_env_rule *r = &p->env[i];
-		const struct ir_env_rule *why;
 
 		if (r->kind != IR_ENV_SET || !(r->platforms & IR_LINUX) ||
-		    (getenv(r->pattern) &&
-		     (ir_decide_env(p, IR_LINUX, r->pattern, &why), why == r)))
+		    getenv(r->pattern))
 			continue;
 		fprintf(out, "    set   %-*s  %s\n", (int)width, r->pattern,
 			lib_env_rule(ctx, r));
