@@ -56,6 +56,8 @@ static const char *const fixture_files[] = {
 	"work/.git/config",
 	"work/.git/hooks/pre-commit",
 	"work/.git/HEAD",
+	"work/.git/modules/sub/config",
+	"work/.git/modules/sub/hooks/post-checkout",
 };
 
 static const char *const mode_names[] = { "read", "write", "exec", "delete" };
