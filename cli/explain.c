@@ -1,5 +1,6 @@
 /*
- * explain.c - "polc explain PROFILE PATH [--access MODE]".
+ * explain.c - "polc explain PROFILE PATH [--access MODE]" and "polc explain
+ * PROFILE --env NAME".
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static unsigned parse_access(const char *s)
 int cmd_explain(struct cli *cli, int argc, char **argv)
 {
 	const char *args[2];
+	const char *env = NULL;
 	int nargs = 0;
 	unsigned access = 0;
 
@@ -56,6 +58,11 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 					"explain",
 					"--access takes read, write, exec, "
 					"delete, all or letters from 'rwxd'");
+		} else if (strcmp(argv[i], "--env") == 0 ||
+			   strncmp(argv[i], "--env=", 6) == 0) {
+			env = argv[i][5]     ? argv[i] + 6
+			      : i + 1 < argc ? argv[++i]
+					     : "";
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage_error("explain", "unknown option '%s'",
 					       argv[i]);
@@ -65,6 +72,17 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		} else {
 			args[nargs++] = argv[i];
 		}
+	}
+	if (env) {
+		if (!*env)
+			return cli_usage_error("explain",
+					       "--env takes a variable name");
+		if (nargs != 1 || access)
+			return cli_usage_error(
+				"explain", "expected PROFILE --env NAME (and "
+					   "no PATH or --access)");
+		polc_explain_env(cli->ctx, args[0], env, stdout);
+		return cli_finish(cli);
 	}
 	if (nargs != 2)
 		return cli_usage_error("explain", "expected PROFILE and PATH");

@@ -94,7 +94,8 @@ enum ast_stmt_kind {
 	AST_REQUIRED,	 /* required; */
 	AST_USE,	 /* use group…; */
 	AST_EXCLUDE,	 /* exclude group…; */
-	AST_RULE, /* [override] allow|deny [access] [file] path… [create]; */
+	AST_RULE,     /* [override] allow|deny [access] [file] path… [create]
+		       * [existing]; */
 	AST_WORKDIR,  /* workdir access; */
 	AST_LET,      /* let NAME = value; */
 	AST_PLATFORM, /* platform name… { stmt… } */
@@ -151,6 +152,7 @@ struct ast_stmt {
 			bool file;
 			struct ptrvec paths; /* ast_word * */
 			bool create;
+			bool existing;
 		} rule;			   /* RULE */
 		struct ast_access workdir; /* WORKDIR */
 		struct {

@@ -647,6 +647,10 @@ static void check_rule(struct checker *c, struct ast_stmt *s)
 	else if (s->u.rule.create && s->u.rule.file)
 		error(c, s->loc,
 		      "'create' makes directories; it cannot go with 'file'");
+	if (s->u.rule.existing && allow)
+		error(c, s->loc,
+		      "'existing' applies to 'deny' rules: it limits a deny to "
+		      "what exists when the sandbox starts");
 	check_paths(c, &s->u.rule.paths);
 }
 

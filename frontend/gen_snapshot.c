@@ -279,7 +279,8 @@ static void put_stmt_body(struct writer *w, const struct ast_stmt *x,
 		put_access(body, &x->u.rule.access, a);
 		fprintf(body, ", %d, ", x->u.rule.file);
 		put_vector(body, paths, x->u.rule.paths.len);
-		fprintf(body, ", %d }", x->u.rule.create);
+		fprintf(body, ", %d, %d }", x->u.rule.create,
+			x->u.rule.existing);
 		break;
 	}
 	case AST_WORKDIR: {

@@ -167,6 +167,7 @@ static bool resumes(const struct polc_parse *p, int token)
 %token <word> SETNAME "set name"
 %token KW_ALLOW "allow"
 %token KW_CREATE "create"
+%token KW_EXISTING "existing"
 %token KW_DENY "deny"
 %token KW_DESCRIPTION "description"
 %token KW_ENV "env"
@@ -201,7 +202,7 @@ static bool resumes(const struct polc_parse *p, int token)
 %type <vec> group_platform_opt
 %type <access> access access_opt
 %type <verdict> verdict
-%type <flag> file_opt create_opt
+%type <flag> file_opt create_opt existing_opt
 %type <cond> cond
 %type <port> port
 %type <op> cmp
@@ -377,7 +378,7 @@ stmt
 	;
 
 rule
-	: verdict access_opt file_opt paths create_opt
+	: verdict access_opt file_opt paths create_opt existing_opt
 		{
 			$$ = stmt(p, AST_RULE, @$);
 			$$->u.rule.verdict = $1;
@@ -385,6 +386,7 @@ rule
 			$$->u.rule.file = $3;
 			$$->u.rule.paths = $4;
 			$$->u.rule.create = $5;
+			$$->u.rule.existing = $6;
 		}
 	;
 
@@ -433,6 +435,11 @@ file_opt
 create_opt
 	: %empty		{ $$ = false; }
 	| KW_CREATE		{ $$ = true; }
+	;
+
+existing_opt
+	: %empty		{ $$ = false; }
+	| KW_EXISTING		{ $$ = true; }
 	;
 
 paths

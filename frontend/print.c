@@ -412,6 +412,8 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 		path_words(p, &s->u.rule.paths);
 		if (s->u.rule.create)
 			word_attach(p, " create");
+		if (s->u.rule.existing)
+			word_attach(p, " existing");
 		break;
 	case AST_WORKDIR:
 		word(p, "workdir");

@@ -106,6 +106,14 @@ POLC_API int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
 			  unsigned access, FILE *out);
 
 /*
+ * Print what PROFILE does with environment variable @name on each
+ * platform (passed, dropped, set or not passed), with the deciding rule,
+ * the rule it beats or overrides, and their provenance.
+ */
+POLC_API int polc_explain_env(polc_ctx *ctx, const char *profile,
+			      const char *name, FILE *out);
+
+/*
  * Print what changes between the decisions of profiles A and B: paths and
  * access, network, syscalls, environment and settings.
  */

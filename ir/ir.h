@@ -82,6 +82,8 @@ struct ir_origin {
  * @workdir: made by the profile's workdir setting
  * @file: covers the path only, not what is below it
  * @create: create the directory before sandboxing
+ * @existing: a deny that binds the path only if it exists when the sandbox
+ *            starts (decisions do not change)
  * @modes: IR_READ… bits
  * @rights: Landlock rights named with landlock(…), bit n = right n
  * @platforms: IR_LINUX / IR_MACOS
@@ -95,6 +97,7 @@ struct ir_path_rule {
 	bool workdir;
 	bool file;
 	bool create;
+	bool existing;
 	unsigned modes;
 	uint64_t rights;
 	unsigned platforms;

@@ -528,6 +528,8 @@ static void print_paths(struct txt *t, const struct ir_policy *p)
 		txt_word(t, r->path);
 		if (r->create)
 			txt_puts(t, " create");
+		if (r->existing)
+			txt_puts(t, " existing");
 		if (r->workdir)
 			txt_puts(t, " (workdir)");
 		txt_platforms(t, r->platforms);
@@ -901,6 +903,7 @@ static void json_path(struct polc_ctx *ctx, struct jw *w,
 	jw_bool(w, "workdir", r->workdir);
 	jw_bool(w, "file", r->file);
 	jw_bool(w, "create", r->create);
+	jw_bool(w, "existing", r->existing);
 	json_access(w, "access", r->modes);
 	jw_open(w, "landlock_rights", '[', true);
 	for (unsigned b = 0; b < 64; b++) {

@@ -808,6 +808,7 @@ static void add_path_rule(struct resolver *r, const struct source_body *b,
 		rule->override = s->override;
 		rule->file = s->u.rule.file;
 		rule->create = s->u.rule.create;
+		rule->existing = s->u.rule.existing;
 		rule->modes = s->u.rule.access.present ? s->u.rule.access.modes
 						       : IR_ALL_ACCESS;
 		rule->rights = s->u.rule.access.rights;

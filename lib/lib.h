@@ -10,6 +10,7 @@ struct polc_ctx;
 struct load_unit;
 struct ast_item;
 struct ir_policy;
+struct ir_env_rule;
 
 /* Whether a PROFILE argument names a file ('/' in it, or a .pol suffix). */
 bool lib_names_a_file(const char *arg);
@@ -20,6 +21,10 @@ struct load_unit *lib_library(struct polc_ctx *ctx, int *rc);
 /* Resolve a PROFILE argument (a name, or a file); NULL after errors. */
 const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 				    bool raw);
+
+/* An env rule as written, with its chain and place:
+ * "env drop *_TOKEN  (env_deny_secrets ← default) at FILE:LINE:COL". */
+const char *lib_env_rule(struct polc_ctx *ctx, const struct ir_env_rule *r);
 
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);

@@ -335,11 +335,12 @@ static const char *as_written(struct polc_ctx *ctx, const char *raw)
 static void print_rule_line(struct polc_ctx *ctx, const struct ir_path_rule *r,
 			    FILE *out)
 {
-	fprintf(out, "    %s%s %s%s  (%s)\n      at %s\n",
+	fprintf(out, "    %s%s %s%s%s  (%s)\n      at %s\n",
 		r->override ? "override " : "",
 		r->verdict == IR_ALLOW ? "allow" : "deny",
 		r->file ? "file " : "",
 		r->workdir ? "$WORKDIR (workdir)" : as_written(ctx, r->raw),
+		r->existing ? " existing" : "",
 		ir_origin_chain(ctx, &r->origin),
 		ir_origin_where(ctx, &r->origin));
 }
@@ -399,6 +400,102 @@ int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
 		}
 	}
 	return 0;
+}
+
+/* ---- environment variables --------------------------------------------------
+ */
+
+const char *lib_env_rule(struct polc_ctx *ctx, const struct ir_env_rule *r)
+{
+	static const char *const verb[] = {
+		[IR_ENV_PASS] = "pass",
+		[IR_ENV_DROP] = "drop",
+		[IR_ENV_SET] = "set",
+	};
+	bool set = r->kind == IR_ENV_SET;
+
+	return arena_printf(&ctx->arena, "%senv %s %s%s%s%s  (%s) at %s",
+			    r->override ? "override " : "", verb[r->kind],
+			    r->pattern, set ? " = \"" : "", set ? r->value : "",
+			    set ? "\"" : "", ir_origin_chain(ctx, &r->origin),
+			    ir_origin_where(ctx, &r->origin));
+}
+
+/* The first rule of @kind (overrides or not) on @platform matching @name. */
+static const struct ir_env_rule *env_matching(const struct ir_policy *p,
+					      unsigned platform,
+					      enum ir_env_kind kind,
+					      bool override, const char *name)
+{
+	for (size_t i = 0; i < p->nenv; i++) {
+		const struct ir_env_rule *r = &p->env[i];
+
+		if ((r->platforms & platform) && r->kind == kind &&
+		    r->override == override && ir_glob_match(r->pattern, name))
+			return r;
+	}
+	return NULL;
+}
+
+static void explain_env_on(struct polc_ctx *ctx, const struct ir_policy *p,
+			   const char *name, unsigned platform,
+			   const char *where, FILE *out)
+{
+	const struct ir_env_rule *why, *other = NULL;
+	enum ir_verdict v = ir_decide_env(p, platform, name, &why);
+	const char *outcome = "not passed", *by = NULL, *also = NULL;
+
+	if (why && why->kind == IR_ENV_SET) {
+		outcome = arena_printf(&ctx->arena, "set to '%s'", why->value);
+		by = "set by";
+	} else if (v == IR_ALLOW) {
+		outcome = "passed";
+		by = "passed by";
+		if (why->override) {
+			other = env_matching(p, platform, IR_ENV_DROP, false,
+					     name);
+			also = "overriding";
+		}
+	} else if (why) {
+		outcome = "dropped";
+		by = "dropped by";
+		other = env_matching(p, platform, IR_ENV_PASS, false, name);
+		also = "beating (a drop beats a pass)";
+	}
+	fprintf(out, "%s: env %s on %s: %s\n", p->profile, name, where,
+		outcome);
+	if (!why) {
+		fprintf(out, "  no rule passes it: not passed by default\n");
+		return;
+	}
+	fprintf(out, "  %s:\n    %s\n", by, lib_env_rule(ctx, why));
+	if (other)
+		fprintf(out, "  %s:\n    %s\n", also, lib_env_rule(ctx, other));
+}
+
+int polc_explain_env(polc_ctx *ctx, const char *profile, const char *name,
+		     FILE *out)
+{
+	const struct ir_policy *p = resolve_arg(ctx, profile, false, NULL);
+	const struct ir_env_rule *linux_why, *macos_why;
+
+	if (!p)
+		return -1;
+	if (!*name || strchr(name, '=')) {
+		diag_subject(ctx, DIAG_ERROR, name,
+			     "not an environment variable name");
+		return -1;
+	}
+	enum ir_verdict lv = ir_decide_env(p, IR_LINUX, name, &linux_why);
+	enum ir_verdict mv = ir_decide_env(p, IR_MACOS, name, &macos_why);
+
+	if (lv == mv && linux_why == macos_why) {
+		explain_env_on(ctx, p, name, IR_LINUX, "linux and macos", out);
+	} else {
+		explain_env_on(ctx, p, name, IR_LINUX, "linux", out);
+		explain_env_on(ctx, p, name, IR_MACOS, "macos", out);
+	}
+	return arena_failed(&ctx->arena) ? -1 : 0;
 }
 
 /* ---- diff ------------------------------------------------------------------

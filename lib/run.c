@@ -160,6 +160,63 @@ static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
 	return env;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * What child_environment() does with each variable of environ, sorted by
+ * name, and the rule that decided it; values only for env set, never for
+ * what is passed (they are the secrets this is about).
+ */
+static void print_environment(struct polc_ctx *ctx, const struct ir_policy *p,
+			      FILE *out)
+{
+	size_t total = 0, n = 0, width = 0;
+
+	while (environ[total])
+		total++;
+	const char **names =
+		arena_alloc(&ctx->arena, (total + 1) * sizeof(*names));
+	if (!names)
+		return;
+	for (size_t i = 0; i < total; i++) {
+		const char *eq = strchr(environ[i], '=');
+
+		if (!eq) /* never passed: not a variable */
+			continue;
+		names[n] = arena_strndup(&ctx->arena, environ[i],
+					 (size_t)(eq - environ[i]));
+		if (strlen(names[n]) > width)
+			width = strlen(names[n]);
+		n++;
+	}
+	qsort(names, n, sizeof(*names), name_cmp);
+	fprintf(out, "environment (names only):\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct ir_env_rule *why;
+		enum ir_verdict v = ir_decide_env(p, IR_LINUX, names[i], &why);
+		const char *verb = v == IR_ALLOW		    ? "pass"
+				   : why && why->kind == IR_ENV_SET ? "set"
+								    : "drop";
+
+		fprintf(out, "    %-4s  %-*s  %s\n", verb, (int)width, names[i],
+			why ? lib_env_rule(ctx, why)
+			    : "no rule passes it: not passed by default");
+	}
+	/* The variables the policy sets and environ lacks. */
+	for (size_t i = 0; i < p->nenv; i++) {
+		const struct ir_env_rule *r = &p->env[i];
+
+		if (r->kind != IR_ENV_SET || !(r->platforms & IR_LINUX) ||
+		    getenv(r->pattern))
+			continue;
+		fprintf(out, "    set   %-*s  %s\n", (int)width, r->pattern,
+			lib_env_rule(ctx, r));
+	}
+}
+
 /* ---- the child ------------------------------------------------------------
  */
 
@@ -304,6 +361,10 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		if (!opts->target.json && filter->needed) {
 			putchar('\n');
 			sc_print_listing(filter, stdout);
+		}
+		if (!opts->target.json) {
+			putchar('\n');
+			print_environment(ctx, p, stdout);
 		}
 		*status = 0;
 		return 0;

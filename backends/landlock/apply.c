@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,10 +127,13 @@ static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	char map[64];
+	char map[64], cwd[PATH_MAX];
 
 	if (!rs->nmounts)
 		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return fail(err, errlen, "cannot name the current directory",
+			    NULL);
 	if (geteuid() == 0) {
 		if (unshare(CLONE_NEWNS) != 0)
 			return fail(err, errlen,
@@ -182,6 +186,12 @@ static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 			  NULL) != 0)
 			return fail(err, errlen, "cannot remount", path);
 	}
+	/* The current directory still lies in the mounts as they were:
+	 * below a pin, relative names would miss every mount made on top of
+	 * it (and renames between the two views fail with EXDEV). */
+	if (chdir(cwd) != 0)
+		return fail(err, errlen,
+			    "cannot re-enter the current directory", cwd);
 	return 0;
 }
 

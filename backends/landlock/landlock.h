@@ -133,6 +133,7 @@ struct ll_fs_rule {
  * @path: what is mounted onto itself
  * @read_only: writes, creations and deletions fail (EROFS)
  * @noexec: executing fails (EACCES)
+ * Neither: a pin, so that the mounts below it cannot be renamed away.
  */
 struct ll_mount {
 	const char *path;
@@ -148,7 +149,8 @@ struct ll_mount {
  * @mounts: paths bind-mounted onto themselves, read-only and/or noexec,
  *          in a private mount namespace: the denies of writing, deleting
  *          and executing that an allow above them would otherwise make
- *          carving cost (spec/backends/landlock.md §2.1)
+ *          carving cost, and the pins above them, sorted by path
+ *          (spec/backends/landlock.md §2.1)
  */
 struct ll_ruleset {
 	const struct ll_plan *plan;

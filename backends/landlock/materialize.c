@@ -493,11 +493,63 @@ static void add_mount(struct materializer *m, const char *path, unsigned modes)
 	mt->noexec |= (modes & IR_EXEC) != 0;
 }
 
+static int mount_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ll_mount *)a)->path,
+		      ((const struct ll_mount *)b)->path);
+}
+
+/*
+ * A mount holds the inode it is made on, not the name: were a directory
+ * above it renamed, a new directory could take its name and the denied
+ * path would be writable again (mv .git .old; mkdir -p .git/hooks).  So
+ * each ancestor of a mount that the sandbox may remove from its parent
+ * (@rules grant remove_dir there) is pinned, bind-mounted onto itself
+ * with its rights unchanged: a mount point cannot be renamed or removed
+ * (EBUSY).  Sorted by path, ancestors come first, so the mounts below a
+ * pin are made inside it.
+ */
+static void pin_ancestors(struct materializer *m, const struct ir_policy *rules)
+{
+	size_t nmounts = m->rs->nmounts;
+
+	for (size_t i = 0; i < nmounts; i++) {
+		const char *dir = m->rs->mounts[i].path;
+		const char *slash;
+
+		while ((slash = strrchr(dir, '/')) && slash != dir) {
+			dir = arena_strndup(&m->ctx->arena, dir,
+					    (size_t)(slash - dir));
+			const char *up = strrchr(dir, '/');
+			const char *parent =
+				up == dir ? "/"
+					  : arena_strndup(&m->ctx->arena, dir,
+							  (size_t)(up - dir));
+
+			if (ll_rights_in(rules, m->plan->handled_fs, parent) &
+			    LL_FS_REMOVE_DIR)
+				add_mount(m, dir, 0);
+		}
+	}
+	if (m->rs->nmounts)
+		qsort(m->rs->mounts, m->rs->nmounts, sizeof(*m->rs->mounts),
+		      mount_path_cmp);
+}
+
 static void report_mounts(struct materializer *m)
 {
 	for (size_t i = 0; i < m->rs->nmounts; i++) {
 		const struct ll_mount *mt = &m->rs->mounts[i];
 
+		if (!mt->read_only && !mt->noexec) {
+			report(m, LL_REPORT_NOTE,
+			       arena_printf(&m->ctx->arena,
+					    "%s: pinned by a mount: it cannot "
+					    "be renamed or removed, so the "
+					    "mounts below it keep their names",
+					    mt->path));
+			continue;
+		}
 		report(m, LL_REPORT_NOTE,
 		       arena_printf(&m->ctx->arena,
 				    "%s: mounted %s%s%s: denied by the mount, "
@@ -578,6 +630,17 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 			continue;
 		rules[n] = p->paths[i];
 		rules[n].path = canonical(m, p->paths[i].path);
+		if (rules[n].existing && !path_mode(m, rules[n].path)) {
+			report(m, LL_REPORT_SKIPPED,
+			       arena_printf(&m->ctx->arena,
+					    "%s: does not exist, and its deny "
+					    "binds only what exists when the "
+					    "sandbox starts ('existing'): no "
+					    "rule, and it may be created",
+					    rules[n].path))
+				->origin = &p->paths[i].origin;
+			continue;
+		}
 		candidate[n] = mountable(m, &rules[n], rules[n].path);
 		if (!candidate[n])
 			others[nothers++] = rules[n];
@@ -617,6 +680,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 				    "be created in the sandbox: they need no "
 				    "rule",
 				    dropped));
+	pin_ancestors(m, &without);
 	report_mounts(m);
 }
 

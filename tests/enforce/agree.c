@@ -56,6 +56,8 @@ static const char *const fixture_files[] = {
 	"work/.git/config",
 	"work/.git/hooks/pre-commit",
 	"work/.git/HEAD",
+	"work/.git/modules/sub/config",
+	"work/.git/modules/sub/hooks/post-checkout",
 };
 
 static const char *const mode_names[] = { "read", "write", "exec", "delete" };
@@ -129,7 +131,8 @@ static void make_fixture(void)
 
 /*
  * One access by the sandboxed child: 1 allowed, 0 refused (EACCES from
- * Landlock, EROFS from a read-only mount), -1 failed some other way.
+ * Landlock, EROFS from a read-only mount, EBUSY from unlinking a file that
+ * is a mount point), -1 failed some other way.
  */
 static int try_access(const char *path, unsigned mode)
 {
@@ -155,7 +158,8 @@ static int try_access(const char *path, unsigned mode)
 	default:
 		if (unlink(path) == 0)
 			return 1;
-		return errno == EACCES || errno == EROFS ? 0 : -1;
+		return errno == EACCES || errno == EROFS || errno == EBUSY ? 0
+									   : -1;
 	}
 	if (fd >= 0) {
 		close(fd);

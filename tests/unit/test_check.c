@@ -111,6 +111,9 @@ static const struct {
 	  "'landlock(…)' cannot be used in 'expect': assertions are "
 	  "about access modes" },
 	{ "deny ~/x create;", 5, "'create' applies to 'allow' rules" },
+	{ "allow rw ~/x existing;", 5,
+	  "'existing' applies to 'deny' rules: it limits a deny to what "
+	  "exists when the sandbox starts" },
 	{ "allow rw file ~/x create;", 5,
 	  "'create' makes directories; it cannot go with 'file'" },
 	{ "override deny ~/x;", 5,

@@ -460,8 +460,8 @@ START_TEST(error_three_independent)
 	ck_assert_uint_eq(diag_line(1), 3);
 	ck_assert_uint_eq(diag_line(2), 5);
 	ck_assert_str_eq(diag_nth(ctx, 0)->message,
-			 "unexpected ')', expected path, string, 'create' or "
-			 "';'");
+			 "unexpected ')', expected path, string, 'create', "
+			 "'existing' or ';'");
 	ck_assert_str_eq(diag_nth(ctx, 1)->message,
 			 "unexpected ';', expected identifier");
 	ck_assert_str_eq(diag_nth(ctx, 2)->message,

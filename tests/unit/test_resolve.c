@@ -800,6 +800,30 @@ START_TEST(test_platform_blocks)
 }
 END_TEST
 
+/* 'existing' reaches the IR and changes no decision. */
+START_TEST(test_existing_deny_decides_like_a_deny)
+{
+	const char *src = "profile p {\n"
+			  "    workdir all;\n"
+			  "    deny wd $WORKDIR/.git/hooks existing;\n"
+			  "}\n";
+	const struct ir_policy *p = resolve_clean(src, "p");
+	const struct ir_path_rule *r =
+		find_path_rule(p, "/work/project/.git/hooks");
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->existing);
+	ck_assert_int_eq(r->verdict, IR_DENY);
+	ck_assert_int_eq(decide(ctx, p, IR_LINUX,
+				"/work/project/.git/hooks/pre-commit",
+				IR_WRITE),
+			 IR_DENY);
+	ck_assert_int_eq(decide(ctx, p, IR_LINUX,
+				"/work/project/.git/hooks/pre-commit", IR_READ),
+			 IR_ALLOW);
+}
+END_TEST
+
 /* spec/semantics.md §6.4. */
 START_TEST(test_platforms_worked_example)
 {
@@ -2376,6 +2400,7 @@ Suite *suite_resolve(void)
 	tcase_add_test(tc, test_group_platform_clause);
 	tcase_add_test(tc, test_platform_blocks);
 	tcase_add_test(tc, test_platforms_worked_example);
+	tcase_add_test(tc, test_existing_deny_decides_like_a_deny);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("variables");
