@@ -33,6 +33,9 @@ static const char usage[] =
 	"  run -p PROFILE [--abi N] [--best-effort] [--dry-run] -- CMD...\n"
 	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"
+	"  learn [-o FILE] [--profile BASE] [--merge FILE] [--json]\n"
+	"        [--collapse N] [--timeout S] -- CMD...\n"
+	"                                      trace CMD, write its profile\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"
 	"\n"
@@ -112,7 +115,7 @@ static const struct {
 	{ "show", cmd_show },	      { "profiles", cmd_profiles },
 	{ "groups", cmd_groups },     { "explain", cmd_explain },
 	{ "build", cmd_build },	      { "run", cmd_run },
-	{ "diff", cmd_diff },
+	{ "diff", cmd_diff },	      { "learn", cmd_learn },
 };
 
 /* Options that give built-in variables their values, for reproducible

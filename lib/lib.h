@@ -21,6 +21,10 @@ struct load_unit *lib_library(struct polc_ctx *ctx, int *rc);
 const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 				    bool raw);
 
+/* lib_resolve() that also gives the unit the profile was resolved in. */
+const struct ir_policy *lib_resolve_in(struct polc_ctx *ctx, const char *arg,
+				       bool raw, struct load_unit **unit);
+
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);
 
