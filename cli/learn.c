@@ -55,9 +55,9 @@ int cmd_learn(struct cli *cli, int argc, char **argv)
 	}
 	if (i + 1 >= argc)
 		return cli_usage_error("learn", "no command after '--'");
-	if (o.json && o.output && !strcmp(o.output, "-"))
-		return cli_usage_error("learn", "--json and -o - both want "
-						"stdout; give -o FILE");
+	if (o.json && o.merge && !o.output)
+		return cli_usage_error("learn", "--json with --merge: where "
+						"to? (-o FILE)");
 	if (o.merge && o.base)
 		return cli_usage_error("learn", "--merge FILE learns on top of "
 						"FILE's profile: no --profile");

@@ -179,10 +179,10 @@ POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
 /**
  * struct polc_learn_options - polc learn
  * @base: the profile the learned one extends (a name or a file)
- * @output: file to write the profile to, "-" for stdout, NULL for stdout
- *          (or, with @merge, the merged file itself)
+ * @output: file to write the profile to, "-" or NULL for stdout (with
+ *          @merge, NULL is the merged file itself)
  * @merge: an existing profile file to add what is new to, or NULL
- * @json: print the versioned JSON of what was learned on stdout
+ * @json: write the versioned JSON of what was learned instead of .pol
  * @collapse: used entries that make their directory one grant (0: never)
  * @timeout: seconds before the command is killed (0: none); what was
  *           seen until then is still written

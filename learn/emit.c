@@ -53,13 +53,12 @@ static bool path_char(unsigned char c)
 
 /*
  * Print @spelled (a leading "$VAR" from learn_spell_path, the rest
- * literal): bare when it reads back as one token, else as a string; a
- * literal '$' is written '$$'.
+ * literal): bare when @bare and it reads back as one token, else as a
+ * string; a literal '$' is written '$$'.
  */
-static void print_path(FILE *out, const char *spelled)
+static void print_path(FILE *out, const char *spelled, bool bare)
 {
 	size_t var = 0;
-	bool bare = true;
 
 	if (spelled[0] == '$')
 		var = strcspn(spelled, "/");
@@ -169,7 +168,7 @@ void learn_print_rules(struct polc_ctx *ctx, const struct learn_header *h,
 			rule->override ? "override " : "",
 			access_spelling(rule->modes, buf),
 			rule->file ? " file" : "");
-		print_path(out, learn_spell_path(ctx, h, rule->path));
+		print_path(out, learn_spell_path(ctx, h, rule->path), true);
 		fputs(";\n", out);
 	}
 	for (size_t i = 0; i < r->nnet; i++) {
@@ -203,7 +202,8 @@ void learn_print_profile(struct polc_ctx *ctx, const struct learn_header *h,
 		      out);
 	if (h->import) {
 		fputs("\nimport ", out);
-		print_path(out, h->import);
+		/* import takes a string, not a path */
+		print_path(out, h->import, false);
 		fputs(";\n", out);
 	}
 	fprintf(out, "\nprofile %s extends %s {\n", h->name, h->base);

@@ -264,13 +264,16 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 
 	char *text = NULL;
 	size_t len = 0;
-	if (o->merge) {
+	if (o->merge && !o->json) {
 		text = merged_text(ctx, p, &h, &r, &len);
 	} else {
 		FILE *out = open_memstream(&text, &len);
 
 		if (out) {
-			learn_print_profile(ctx, &h, &obs, &r, out);
+			if (o->json)
+				learn_print_json(ctx, &h, &obs, &r, out);
+			else
+				learn_print_profile(ctx, &h, &obs, &r, out);
 			if (fclose(out) != 0) {
 				free(text);
 				text = NULL;
@@ -284,14 +287,11 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 	}
 	if (o->summary)
 		learn_print_summary(ctx, &h, &obs, &r, o->summary);
-	if (o->json)
-		learn_print_json(ctx, &h, &obs, &r, stdout);
-
 	const char *dest = o->output ? o->output : o->merge;
 	int rc = 0;
 	if (dest && strcmp(dest, "-") != 0)
 		rc = write_atomic(ctx, dest, text, len);
-	else if (!o->json && fwrite(text, 1, len, stdout) != len)
+	else if (fwrite(text, 1, len, stdout) != len)
 		rc = -1;
 	free(text);
 	return rc;
