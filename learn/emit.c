@@ -63,13 +63,18 @@ static void print_path(FILE *out, const char *spelled, bool bare)
 	if (spelled[0] == '$')
 		var = strcspn(spelled, "/");
 	for (const char *p = spelled + var; *p; p++)
-		if (!path_char((unsigned char)*p))
+		if (!path_char((unsigned char)*p) && *p != '$')
 			bare = false;
 	/* "~" leading the literal part would mean $HOME. */
 	if (!var && spelled[0] == '~')
 		bare = false;
 	if (bare) {
-		fputs(spelled, out);
+		fwrite(spelled, 1, var, out);
+		for (const char *p = spelled + var; *p; p++) {
+			if (*p == '$')
+				fputc('$', out);
+			fputc(*p, out);
+		}
 		return;
 	}
 	fputc('"', out);
