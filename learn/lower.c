@@ -507,6 +507,7 @@ int learn_lower(struct polc_ctx *ctx, const struct ir_policy *base,
 			      .out = out };
 
 	memset(out, 0, sizeof(*out));
+	out->covered = obs->covered;
 	for (size_t i = 0; i < obs->npaths; i++) {
 		const struct trace_path *p = &obs->paths[i];
 

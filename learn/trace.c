@@ -112,6 +112,7 @@ enum { NTRACED = sizeof(traced) / sizeof(*traced) };
  * @call: index into traced[] of the pending call
  * @kinds: what the pending call does to each path, when it succeeds
  * @path: the pending call's paths, absolute ("" where none)
+ * @one_name: @path[0] is a name in a directory whose links are resolved
  * @net: the pending call's endpoint
  */
 struct tracee {
@@ -121,6 +122,7 @@ struct tracee {
 	int call;
 	unsigned kinds[2];
 	char path[2][PATH_MAX];
+	bool one_name;
 	struct trace_net net;
 	char addr[INET6_ADDRSTRLEN];
 };
@@ -136,6 +138,7 @@ struct tracer {
 	struct trace_path *table;
 	size_t npaths, cap;
 	struct trace_result *out;
+	const struct trace_options *opts;
 	size_t net_cap;
 	pid_t main;
 	bool oom;
@@ -303,17 +306,21 @@ static void normalise(char *path)
 }
 
 /*
- * The absolute path of argument @which of the call at @args: -1 when it
+ * The absolute path of argument @path_arg of the call at @args: -1 when it
  * cannot be read.  An empty path (AT_EMPTY_PATH) names the dirfd itself.
+ * *@one_name tells whether it is one name in the directory of a
+ * descriptor, whose path the kernel gave with links resolved.
  */
 static int call_path(pid_t pid, const uint64_t *args, int dfd_arg, int path_arg,
-		     char *out)
+		     char *out, bool *one_name)
 {
 	char rel[PATH_MAX];
 	int dfd = dfd_arg >= 0 ? (int)args[dfd_arg] : AT_FDCWD;
 
 	if (read_string(pid, args[path_arg], rel, sizeof(rel)) != 0)
 		return -1;
+	*one_name = rel[0] && !strchr(rel, '/') && strcmp(rel, ".") != 0 &&
+		    strcmp(rel, "..") != 0;
 	if (rel[0] == '/') {
 		memcpy(out, rel, strlen(rel) + 1);
 	} else {
@@ -435,6 +442,39 @@ static unsigned open_kinds(uint64_t flags, bool *create)
 	return kinds;
 }
 
+/*
+ * Whether the pending open or exec of @te needs no grant whatever its
+ * result: then its exit need not be waited for.  Decided on the path with
+ * its links resolved, which is what Landlock checks.
+ */
+static bool covered(struct tracer *t, enum op op, struct tracee *te)
+{
+	char real[PATH_MAX];
+
+	if (!t->opts->covered || (te->kinds[0] & (TRACE_CREATE | TRACE_DELETE)))
+		return false;
+	if (op == OP_EXEC) {
+		if (!t->opts->covered(te->path[0], te->kinds[0],
+				      t->opts->covered_arg))
+			return false;
+	} else if (op != OP_OPEN && op != OP_OPEN_HOW) {
+		return false;
+	} else {
+		/* One name in a resolved directory: resolved unless a link. */
+		struct stat st;
+		const char *path = te->path[0];
+
+		if (!te->one_name || lstat(path, &st) != 0 ||
+		    S_ISLNK(st.st_mode))
+			path = realpath(te->path[0], real);
+		if (!path ||
+		    !t->opts->covered(path, te->kinds[0], t->opts->covered_arg))
+			return false;
+	}
+	t->out->covered++;
+	return true;
+}
+
 /* Decode the call at a seccomp stop; returns whether its exit matters. */
 static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 			     const struct __ptrace_syscall_info *info)
@@ -452,8 +492,8 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 	if (c->op == OP_CONNECT || c->op == OP_BIND || c->op == OP_SENDTO)
 		return call_endpoint(te, args, c->op);
 	for (int i = 0; i < 2 && c->path[i] >= 0; i++)
-		if (call_path(te->pid, args, c->dfd[i], c->path[i],
-			      te->path[i]) != 0)
+		if (call_path(te->pid, args, c->dfd[i], c->path[i], te->path[i],
+			      &te->one_name) != 0)
 			te->path[i][0] = '\0';
 	if (!te->path[0][0])
 		return false;
@@ -509,7 +549,7 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 	}
 	default: return false;
 	}
-	return te->kinds[0] != 0;
+	return te->kinds[0] != 0 && !covered(t, c->op, te);
 }
 
 /* Record the pending call of @te if it succeeded. */
@@ -846,7 +886,7 @@ static int read_failure(int fd, struct trace_result *out, char *err,
 int trace_run(struct arena *arena, const struct trace_options *opts,
 	      struct trace_result *out, char *err, size_t errlen)
 {
-	struct tracer t = { .arena = arena, .out = out };
+	struct tracer t = { .arena = arena, .out = out, .opts = opts };
 	struct sock_fprog prog;
 	sigset_t waited, saved;
 	int report[2], status, rc = -1;

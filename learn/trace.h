@@ -73,6 +73,8 @@ struct trace_net {
  * @paths: sorted by path, @npaths of them
  * @net: endpoints in the order first seen
  * @failed: traced calls that failed (not needs)
+ * @covered: opens and execs that @covered of the options said need no
+ *           grant (their result was not waited for)
  * @calls: traced calls in all
  * @processes: processes the command started, itself included
  * @status: the command's exit status (128 + N after signal N)
@@ -84,6 +86,7 @@ struct trace_result {
 	struct trace_net *net;
 	size_t nnet;
 	unsigned long failed;
+	unsigned long covered;
 	unsigned long calls;
 	unsigned long processes;
 	int status;
@@ -98,12 +101,19 @@ struct trace_result {
  *               and no_new_privs set, just before exec (for more
  *               hardening); returns 0, or -1 with a message in @err
  * @arg: passed to @child_setup
+ * @covered: whether reading, writing or executing (TRACE_* @kinds) the
+ *           file at @path (absolute, links resolved) needs no grant; such
+ *           an open or exec is not recorded, and its exit is not waited
+ *           for, which saves half the stops; may be NULL
+ * @covered_arg: passed to @covered
  */
 struct trace_options {
 	char *const *argv;
 	unsigned timeout;
 	int (*child_setup)(void *arg, char *err, size_t errlen);
 	void *arg;
+	bool (*covered)(const char *path, unsigned kinds, void *arg);
+	void *covered_arg;
 };
 
 /*

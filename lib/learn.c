@@ -52,6 +52,33 @@ static bool path_exists(const char *path, void *arg)
 	return lstat(path, &st) == 0;
 }
 
+struct base_ctx {
+	struct polc_ctx *ctx;
+	const struct ir_policy *p;
+};
+
+/* Whether the base allows every access of @kinds on @path. */
+static bool base_covers(const char *path, unsigned kinds, void *arg)
+{
+	static const struct {
+		unsigned kind, access;
+	} map[] = { { TRACE_READ, IR_READ },
+		    { TRACE_WRITE, IR_WRITE },
+		    { TRACE_EXEC, IR_EXEC } };
+	const struct base_ctx *b = arg;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++) {
+		struct ir_decision d;
+
+		if (!(kinds & map[i].kind))
+			continue;
+		ir_decide_path(b->ctx, b->p, IR_LINUX, path, map[i].access, &d);
+		if (d.verdict != IR_ALLOW)
+			return false;
+	}
+	return true;
+}
+
 static int apply_base(void *arg, char *err, size_t errlen)
 {
 	return sc_apply(arg, err, errlen);
@@ -225,11 +252,14 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 			     "the calls, which polc learn does not provide");
 		return -1;
 	}
+	struct base_ctx bc = { .ctx = ctx, .p = p };
 	struct trace_options topts = {
 		.argv = o->argv,
 		.timeout = o->timeout,
 		.child_setup = filter->needed ? apply_base : NULL,
 		.arg = (void *)filter,
+		.covered = base_covers,
+		.covered_arg = &bc,
 	};
 	if (trace_run(&ctx->arena, &topts, &obs, err, sizeof(err)) != 0) {
 		*status = obs.status;
