@@ -1,6 +1,6 @@
 /*
  * learn.c - "polc learn [-o FILE] [--profile BASE] [--merge FILE] [--json]
- * [--collapse N] [--timeout S] -- CMD [ARG...]".
+ * [--collapse N] [--timeout S] [--syscalls] -- CMD [ARG...]".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +34,8 @@ int cmd_learn(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(a, "--json"))
 			o.json = true;
+		else if (!strcmp(a, "--syscalls"))
+			o.syscalls = true;
 		else if (!strcmp(a, "-o") && has_value)
 			o.output = argv[++i];
 		else if ((!strcmp(a, "--profile") || !strcmp(a, "-p")) &&

@@ -34,7 +34,7 @@ static const char usage[] =
 	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"
 	"  learn [-o FILE] [--profile BASE] [--merge FILE] [--json]\n"
-	"        [--collapse N] [--timeout S] -- CMD...\n"
+	"        [--collapse N] [--timeout S] [--syscalls] -- CMD...\n"
 	"                                      trace CMD, write its profile\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"

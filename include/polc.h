@@ -186,6 +186,8 @@ POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
  * @collapse: used entries that make their directory one grant (0: never)
  * @timeout: seconds before the command is killed (0: none); what was
  *           seen until then is still written
+ * @syscalls: record every syscall the command makes and write the
+ *            allow-list (slow: every call stops)
  * @argv: the command, NULL-terminated
  * @summary: where the summary for a person goes (NULL: nowhere)
  */
@@ -196,6 +198,7 @@ struct polc_learn_options {
 	bool json;
 	unsigned collapse;
 	unsigned timeout;
+	bool syscalls;
 	char *const *argv;
 	FILE *summary;
 };

@@ -145,6 +145,35 @@ static void print_comment_text(FILE *out, const char *s)
 		fputc((unsigned char)*s < 0x20 ? '?' : *s, out);
 }
 
+/* "syscall allow a b …;" wrapped greedily at 80 columns (§6). */
+static void print_syscalls(const struct learn_result *r, FILE *out)
+{
+	size_t col = 0;
+
+	if (r->sys_default_errno)
+		fputs("    # Syscalls the command never made fail with "
+		      "EPERM.\n"
+		      "    syscall default errno EPERM;\n",
+		      out);
+	if (!r->nsyscalls)
+		return;
+	fprintf(out, "    # %zu syscall%s recorded by --syscalls\n",
+		r->nsyscalls, r->nsyscalls == 1 ? "" : "s");
+	col = (size_t)fprintf(out, "    syscall allow");
+	for (size_t i = 0; i < r->nsyscalls; i++) {
+		size_t len =
+			strlen(r->syscalls[i]) + 1 + (i + 1 == r->nsyscalls);
+
+		if (col + len > 80) {
+			fputs("\n       ", out);
+			col = 7;
+		}
+		fprintf(out, " %s", r->syscalls[i]);
+		col += len;
+	}
+	fputs(";\n", out);
+}
+
 void learn_print_rules(struct polc_ctx *ctx, const struct learn_header *h,
 		       const struct learn_result *r, FILE *out)
 {
@@ -185,6 +214,7 @@ void learn_print_rules(struct polc_ctx *ctx, const struct learn_header *h,
 			n->kind == IR_NET_BIND ? "bind" : "connect",
 			n->proto == 6 ? "tcp" : "udp", n->port);
 	}
+	print_syscalls(r, out);
 }
 
 void learn_print_profile(struct polc_ctx *ctx, const struct learn_header *h,
@@ -283,7 +313,19 @@ void learn_print_json(struct polc_ctx *ctx, const struct learn_header *h,
 		json_write_string(out, n->addr);
 		fprintf(out, ",\"count\":%u}", n->count);
 	}
-	fputs("]}\n", out);
+	fputs("],\"syscalls\":", out);
+	if (!obs->nsyscalls) {
+		fputs("null}\n", out);
+		return;
+	}
+	fputc('[', out);
+	for (size_t i = 0; i < r->nsyscalls; i++) {
+		if (i)
+			fputc(',', out);
+		json_write_string(out, r->syscalls[i]);
+	}
+	fprintf(out, "],\"syscall_default_errno\":%s}\n",
+		r->sys_default_errno ? "true" : "false");
 }
 
 void learn_print_summary(struct polc_ctx *ctx, const struct learn_header *h,
@@ -326,6 +368,11 @@ void learn_print_summary(struct polc_ctx *ctx, const struct learn_header *h,
 			r->net[i].kind == IR_NET_BIND ? "bind" : "connect",
 			r->net[i].proto == 6 ? "tcp" : "udp", r->net[i].port,
 			r->net[i].addr);
+	if (obs->nsyscalls)
+		fprintf(out, "SYSCALLS %zu used, %zu to allow\n",
+			obs->nsyscalls, r->nsyscalls);
+	else
+		fputs("SYSCALLS not recorded (--syscalls records them)\n", out);
 	fprintf(out, "%lu accesses already covered by %s", r->covered, h->base);
 	if (r->refused)
 		fprintf(out, "; %lu refused by required denies", r->refused);

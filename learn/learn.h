@@ -72,6 +72,10 @@ struct learn_net {
  * @denied: accesses a deny of the base covers that could not be lifted
  *          by a file override (each also a warning)
  * @skipped: paths a policy cannot name (with '*' or '?'); warnings
+ * @syscalls: recorded syscalls to allow, sorted (only with a syscall set
+ *            recorded, see trace_options.all_syscalls)
+ * @sys_default_errno: the base lets unnamed syscalls through, so the
+ *                     allow-list needs "syscall default errno EPERM"
  */
 struct learn_result {
 	struct learn_rule *rules;
@@ -82,6 +86,9 @@ struct learn_result {
 	unsigned long refused;
 	unsigned long denied;
 	unsigned long skipped;
+	const char **syscalls;
+	size_t nsyscalls;
+	bool sys_default_errno;
 };
 
 /**

@@ -493,6 +493,37 @@ static void lower_net(struct lowering *l)
 		qsort(out->net, out->nnet, sizeof(*out->net), net_cmp);
 }
 
+/*
+ * The allow-list of the syscalls recorded: all of them but those a rule
+ * of the base refuses (they failed, and would again); when the base's
+ * default already refuses, only those it does not let through yet.
+ */
+static void lower_syscalls(struct lowering *l)
+{
+	const struct ir_settings *s = &l->base->settings[0];
+	struct learn_result *out = l->out;
+	size_t cap = 0;
+
+	if (!l->obs->nsyscalls)
+		return;
+	out->sys_default_errno =
+		s->sys_default == IR_SYS_ALLOW || s->sys_default == IR_SYS_LOG;
+	for (size_t i = 0; i < l->obs->nsyscalls; i++) {
+		const char *name = l->obs->syscalls[i];
+		const struct ir_sys_rule *why;
+		enum ir_sys_outcome o = ir_decide_syscall(l->ctx, l->base,
+							  IR_LINUX, name, &why);
+
+		if ((o == IR_SYS_BLOCKS && why) ||
+		    (!out->sys_default_errno && o == IR_SYS_PROCEEDS))
+			continue;
+		const char **slot = arena_array_push(
+			&l->ctx->arena, (void **)&out->syscalls,
+			&out->nsyscalls, &cap, sizeof(*slot));
+		*slot = name;
+	}
+}
+
 int learn_lower(struct polc_ctx *ctx, const struct ir_policy *base,
 		const struct trace_result *obs, const struct learn_options *o,
 		bool (*exists)(const char *path, void *arg), void *exists_arg,
@@ -543,5 +574,6 @@ int learn_lower(struct polc_ctx *ctx, const struct ir_policy *base,
 	out->nrules = collapse(&l, out->rules, out->nrules);
 	out->nrules = absorb(out->rules, out->nrules);
 	lower_net(&l);
+	lower_syscalls(&l);
 	return arena_failed(&ctx->arena) ? -1 : 0;
 }

@@ -99,7 +99,13 @@ static const struct traced_call traced[] = {
 	{ "sendto", OP_SENDTO, { -1, -1 }, { -1, -1 }, -1 },
 };
 
-enum { NTRACED = sizeof(traced) / sizeof(*traced) };
+enum {
+	NTRACED = sizeof(traced) / sizeof(*traced),
+	/* ret_data of the calls stopped only to be counted (all_syscalls) */
+	COUNT_ONLY = 0xffff,
+	/* syscall numbers recorded; above every number Linux has */
+	MAX_SYSCALL = 1024,
+};
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -142,6 +148,8 @@ struct tracer {
 	size_t net_cap;
 	pid_t main;
 	bool oom;
+	bool exec_seen;
+	bool used[MAX_SYSCALL];
 };
 
 /* ---- recording -------------------------------------------------------------
@@ -663,13 +671,19 @@ static void on_wait(struct tracer *t, pid_t pid, int status)
 	case PTRACE_EVENT_SECCOMP:
 		if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) >
 			    0 &&
-		    info.op == PTRACE_SYSCALL_INFO_SECCOMP)
+		    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+			/* What polc's child does before the exec is not the
+			 * command's. */
+			if (t->exec_seen && info.seccomp.nr < MAX_SYSCALL)
+				t->used[info.seccomp.nr] = true;
 			te->in_syscall = on_syscall_entry(t, te, &info);
+		}
 		resume(te, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
 		unsigned long former = 0;
 
+		t->exec_seen = true;
 		/* A thread that execs takes over the leader's pid. */
 		ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
 		struct tracee *old = find_tracee(t, (pid_t)former);
@@ -717,9 +731,11 @@ static void on_wait(struct tracer *t, pid_t pid, int status)
  */
 
 /* The tracing filter as classic BPF, in malloc'd memory. */
-static int build_filter(struct sock_fprog *prog, char *err, size_t errlen)
+static int build_filter(struct sock_fprog *prog, bool all, char *err,
+			size_t errlen)
 {
-	scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx sc =
+		seccomp_init(all ? SCMP_ACT_TRACE(COUNT_ONLY) : SCMP_ACT_ALLOW);
 	int fd = -1, rc = -1;
 	struct stat st;
 
@@ -809,6 +825,39 @@ static int cmp_paths(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of the syscalls used, sorted, into t->out. */
+static void collect_syscalls(struct tracer *t)
+{
+	size_t n = 0, cap = 0;
+	int execve = seccomp_syscall_resolve_name("execve");
+
+	/* The exec that started the command came before recording did. */
+	if (execve >= 0 && execve < MAX_SYSCALL)
+		t->used[execve] = true;
+	for (int nr = 0; nr < MAX_SYSCALL; nr++) {
+		if (!t->used[nr])
+			continue;
+		char *name =
+			seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (!name)
+			continue;
+		const char **slot =
+			arena_array_push(t->arena, (void **)&t->out->syscalls,
+					 &n, &cap, sizeof(*slot));
+		*slot = arena_strdup(t->arena, name);
+		free(name);
+	}
+	t->out->nsyscalls = n;
+	if (n)
+		qsort(t->out->syscalls, n, sizeof(*t->out->syscalls),
+		      cmp_names);
+}
+
 /* Wait for every tracee to end, handling stops, signals and the timeout. */
 static void trace_loop(struct tracer *t, const sigset_t *waited,
 		       unsigned timeout)
@@ -893,7 +942,7 @@ int trace_run(struct arena *arena, const struct trace_options *opts,
 
 	memset(out, 0, sizeof(*out));
 	out->status = -1;
-	if (build_filter(&prog, err, errlen) != 0) {
+	if (build_filter(&prog, opts->all_syscalls, err, errlen) != 0) {
 		free(prog.filter);
 		return -1;
 	}
@@ -957,6 +1006,8 @@ int trace_run(struct arena *arena, const struct trace_options *opts,
 		if (t.table[i].path)
 			out->paths[out->npaths++] = t.table[i];
 	qsort(out->paths, out->npaths, sizeof(*out->paths), cmp_paths);
+	if (opts->all_syscalls)
+		collect_syscalls(&t);
 	rc = 0;
 out:
 	sigprocmask(SIG_SETMASK, &saved, NULL);

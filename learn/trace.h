@@ -76,6 +76,8 @@ struct trace_net {
  * @covered: opens and execs that @covered of the options said need no
  *           grant (their result was not waited for)
  * @calls: traced calls in all
+ * @syscalls: with all_syscalls, the names of the calls the command made
+ *            from its exec on, sorted; @nsyscalls of them
  * @processes: processes the command started, itself included
  * @status: the command's exit status (128 + N after signal N)
  * @timed_out: the run was ended by the timeout
@@ -88,6 +90,8 @@ struct trace_result {
 	unsigned long failed;
 	unsigned long covered;
 	unsigned long calls;
+	const char **syscalls;
+	size_t nsyscalls;
 	unsigned long processes;
 	int status;
 	bool timed_out;
@@ -106,6 +110,8 @@ struct trace_result {
  *           an open or exec is not recorded, and its exit is not waited
  *           for, which saves half the stops; may be NULL
  * @covered_arg: passed to @covered
+ * @all_syscalls: stop at every call to record the set of syscalls used
+ *                (slow: a stop per call)
  */
 struct trace_options {
 	char *const *argv;
@@ -114,6 +120,7 @@ struct trace_options {
 	void *arg;
 	bool (*covered)(const char *path, unsigned kinds, void *arg);
 	void *covered_arg;
+	bool all_syscalls;
 };
 
 /*

@@ -260,6 +260,7 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 		.arg = (void *)filter,
 		.covered = base_covers,
 		.covered_arg = &bc,
+		.all_syscalls = o->syscalls,
 	};
 	if (trace_run(&ctx->arena, &topts, &obs, err, sizeof(err)) != 0) {
 		*status = obs.status;

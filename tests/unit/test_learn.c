@@ -338,6 +338,28 @@ START_TEST(test_network)
 }
 END_TEST
 
+START_TEST(test_syscalls)
+{
+	/* The base allows by default and refuses ptrace by a rule: the
+	 * allow-list tightens the default and leaves ptrace out. */
+	static const char *names[] = { "openat", "ptrace", "read" };
+	struct trace_result obs = { .syscalls = names, .nsyscalls = 3 };
+	struct learn_options o = { .collapse = 4 };
+	struct learn_result r;
+	const struct ir_policy *p;
+
+	unit_add(ctx, &unit, "sys.pol",
+		 "profile sysbase extends base {\n"
+		 "    syscall errno EPERM ptrace;\n"
+		 "}\n");
+	p = ir_resolve(ctx, &unit, "sysbase", &opts);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(learn_lower(ctx, p, &obs, &o, exists, NULL, &r), 0);
+	ck_assert_str_eq(rules_text(&r), "syscall default errno EPERM;\n"
+					 "syscall allow openat read;\n");
+}
+END_TEST
+
 START_TEST(test_printed_profile_is_canonical)
 {
 	static const char *const obs[] = {
@@ -397,6 +419,7 @@ Suite *suite_learn(void)
 	tcase_add_test(tc, test_absorbed_and_directories);
 	tcase_add_test(tc, test_spell_path);
 	tcase_add_test(tc, test_network);
+	tcase_add_test(tc, test_syscalls);
 	tcase_add_test(tc, test_printed_profile_is_canonical);
 	suite_add_tcase(s, tc);
 	return s;
