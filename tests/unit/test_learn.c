@@ -9,8 +9,10 @@
  * and the printed profile is canonical .pol that resolves.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "learn/learn.h"
@@ -403,6 +405,83 @@ START_TEST(test_printed_profile_is_canonical)
 }
 END_TEST
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(getdelim(&buf, &cap, '\0', f), 0);
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Learn "head -c 0 FILE" with --merge into @pol, $WORKDIR @dir. */
+static void learn_merge(const char *pol, const char *dir, const char *file)
+{
+	char *argv[] = { "head", "-c", "0", (char *)file, NULL };
+	struct polc_learn_options o = { .merge = pol,
+					.collapse = 4,
+					.argv = argv };
+	struct polc_ctx *c = polc_ctx_new();
+	int status, rc;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(polc_set_variable(c, "HOME", "/home/user"), 0);
+	ck_assert_int_eq(polc_set_variable(c, "WORKDIR", dir), 0);
+	ck_assert_int_eq(polc_set_variable(c, "UID", "1000"), 0);
+	ck_assert_int_eq(polc_set_variable(c, "USER", "user"), 0);
+	rc = polc_learn(c, &o, &status);
+	if (rc != 0 || status != 0)
+		polc_diagnostics_print(c, stderr, POLC_DIAG_TEXT, false);
+	ck_assert_msg(rc == 0 && status == 0, "polc_learn: %d %d", rc, status);
+	polc_ctx_free(c);
+}
+
+START_TEST(test_merge)
+{
+	/* Through the public API: a real (tiny) traced command.  The base
+	 * grants nothing under $TMPDIR, so the read must be learned. */
+	char dir[] = "/tmp/polc-unit-learn.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *pol = arena_printf(&ctx->arena, "%s/mine.pol", dir);
+	char *data = arena_printf(&ctx->arena, "%s/data", dir);
+	const char *before = "# mine\n"
+			     "profile mine extends default {\n"
+			     "    exclude system_write;\n"
+			     "}\n";
+	spit(pol, before);
+	spit(data, "x\n");
+
+	learn_merge(pol, dir, data);
+	char *once = slurp(pol);
+	/* The old text stays as it was; the new rule comes before '}'. */
+	ck_assert_msg(!strncmp(once, before, strlen(before) - 2), "%s", once);
+	const char *rule = "    allow read file $WORKDIR/data;\n}\n";
+	ck_assert_msg(strstr(once, rule) && !strcmp(strstr(once, rule), rule),
+		      "%s", once);
+	/* Re-running adds nothing. */
+	learn_merge(pol, dir, data);
+	char *twice = slurp(pol);
+	ck_assert_str_eq(once, twice);
+	free(once);
+	free(twice);
+	unlink(pol);
+	unlink(data);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *suite_learn(void)
 {
 	Suite *s = suite_create("learn");
@@ -421,6 +500,7 @@ Suite *suite_learn(void)
 	tcase_add_test(tc, test_network);
 	tcase_add_test(tc, test_syscalls);
 	tcase_add_test(tc, test_printed_profile_is_canonical);
+	tcase_add_test(tc, test_merge);
 	suite_add_tcase(s, tc);
 	return s;
 }
