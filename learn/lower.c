@@ -378,11 +378,11 @@ static size_t entries_in(const struct learn_rule *rules, size_t i, size_t j,
 	size_t last_len = 0;
 
 	for (; i < j; i++) {
+		if (!strcmp(rules[i].path, dir))
+			continue;
 		const char *name = rules[i].path + skip;
 		size_t len = strcspn(name, "/");
 
-		if (!strcmp(rules[i].path, dir))
-			continue;
 		if (last && len == last_len && !strncmp(last, name, len))
 			continue;
 		count++;
@@ -398,7 +398,7 @@ static size_t collapse(struct lowering *l, struct learn_rule *rules, size_t n)
 	const char **dirs = NULL;
 	size_t ndirs = 0, cap = 0;
 
-	if (!l->o->collapse)
+	if (!l->o->collapse || !n)
 		return n;
 	for (size_t i = 0; i < n; i++)
 		for (const char *p = rules[i].path; strcmp(p, "/") != 0;) {
@@ -408,7 +408,7 @@ static size_t collapse(struct lowering *l, struct learn_rule *rules, size_t n)
 						 &ndirs, &cap, sizeof(*slot));
 			*slot = p;
 		}
-	if (arena_failed(&l->ctx->arena))
+	if (!ndirs || arena_failed(&l->ctx->arena))
 		return n;
 	qsort(dirs, ndirs, sizeof(*dirs), str_cmp);
 	size_t k = 0;

@@ -744,6 +744,11 @@ static int build_filter(struct sock_fprog *prog, bool all, char *err,
 		snprintf(err, errlen, "libseccomp: out of memory");
 		return -1;
 	}
+	/* sendto stops only when it names an address (arg4 != 0). */
+	const struct scmp_arg_cmp with_address = {
+		.arg = 4, .op = SCMP_CMP_NE, .datum_a = 0, .datum_b = 0
+	};
+
 	for (unsigned i = 0; i < NTRACED; i++) {
 		int nr = seccomp_syscall_resolve_name(traced[i].name);
 
@@ -751,7 +756,7 @@ static int build_filter(struct sock_fprog *prog, bool all, char *err,
 			continue; /* not on this architecture (open on arm64) */
 		int r = traced[i].op == OP_SENDTO
 				? seccomp_rule_add(sc, SCMP_ACT_TRACE(i), nr, 1,
-						   SCMP_A4(SCMP_CMP_NE, 0))
+						   with_address)
 				: seccomp_rule_add(sc, SCMP_ACT_TRACE(i), nr,
 						   0);
 		if (r != 0) {
