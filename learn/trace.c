@@ -519,8 +519,10 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 		/* fall through */
 	case OP_OPEN:
 		te->kinds[0] = open_kinds(flags, &create);
+		/* A file opened O_RDWR as it is created is also read. */
 		if (create && !exists(te->path[0]))
-			te->kinds[0] = TRACE_CREATE;
+			te->kinds[0] =
+				TRACE_CREATE | (te->kinds[0] & TRACE_READ);
 		break;
 	case OP_CREAT:
 		te->kinds[0] = exists(te->path[0]) ? TRACE_WRITE : TRACE_CREATE;
@@ -814,7 +816,7 @@ static void run_child(const struct trace_options *opts,
 	if (opts->child_setup &&
 	    opts->child_setup(opts->arg, err, sizeof(err)) != 0)
 		child_fail(report, 125, errno, err);
-	execvp(opts->argv[0], opts->argv);
+	execvpe(opts->argv[0], opts->argv, opts->envp);
 	child_fail(report, errno == ENOENT ? 127 : 126, errno, opts->argv[0]);
 }
 

@@ -100,6 +100,7 @@ struct trace_result {
 /**
  * struct trace_options - how to trace
  * @argv: the command, NULL-terminated (looked up in $PATH)
+ * @envp: its environment, NULL-terminated
  * @timeout: seconds before the command is killed; 0 for none
  * @child_setup: called in the child after the tracing filter is loaded
  *               and no_new_privs set, just before exec (for more
@@ -115,6 +116,7 @@ struct trace_result {
  */
 struct trace_options {
 	char *const *argv;
+	char *const *envp;
 	unsigned timeout;
 	int (*child_setup)(void *arg, char *err, size_t errlen);
 	void *arg;

@@ -4,7 +4,8 @@
  * The base is resolved and lowered to its seccomp program first, so the
  * traced command never runs with less hardening than the base gives (the
  * program is loaded after the tracing filter; the kernel applies the most
- * restrictive answer of both).  Landlock is not applied while learning:
+ * restrictive answer of both), and it gets the environment the base
+ * passes, as under polc run.  Landlock is not applied while learning:
  * what the command touches outside the base is what there is to learn.
  * The profile is written atomically: a temporary file in the same
  * directory, fsync, rename; never over anything but a regular file.
@@ -252,9 +253,17 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 			     "the calls, which polc learn does not provide");
 		return -1;
 	}
+	/* The command sees the environment the base lets through, as it
+	 * will under polc run: no secrets from the user's shell. */
+	char **env = lib_child_environment(ctx, p);
+	if (!env || arena_failed(&ctx->arena)) {
+		diag_subject(ctx, DIAG_ERROR, "learn", "out of memory");
+		return -1;
+	}
 	struct base_ctx bc = { .ctx = ctx, .p = p };
 	struct trace_options topts = {
 		.argv = o->argv,
+		.envp = env,
 		.timeout = o->timeout,
 		.child_setup = filter->needed ? apply_base : NULL,
 		.arg = (void *)filter,
