@@ -462,9 +462,11 @@ static bool covered(struct tracer *t, enum op op, struct tracee *te)
 	if (!t->opts->covered || (te->kinds[0] & (TRACE_CREATE | TRACE_DELETE)))
 		return false;
 	if (op == OP_EXEC) {
-		if (!t->opts->covered(te->path[0], te->kinds[0],
-				      t->opts->covered_arg))
-			return false;
+		for (int i = 0; i < 2; i++)
+			if (te->kinds[i] &&
+			    !t->opts->covered(te->path[i], te->kinds[i],
+					      t->opts->covered_arg))
+				return false;
 	} else if (op != OP_OPEN && op != OP_OPEN_HOW) {
 		return false;
 	} else {
@@ -481,6 +483,39 @@ static bool covered(struct tracer *t, enum op op, struct tracee *te)
 	}
 	t->out->covered++;
 	return true;
+}
+
+/*
+ * The interpreter a script at @path names with "#!", links resolved, into
+ * @out: the kernel opens it to run the script, with the same checks as
+ * the script.  An interpreter that is a script itself names the next, up
+ * to the kernel's own limit of nesting.  Returns -1 when @path is no
+ * script.
+ */
+static int interpreter(const char *path, char *out)
+{
+	char line[PATH_MAX + 2], real[PATH_MAX];
+	const char *at = path;
+	int found = -1;
+
+	for (int depth = 0; depth < 4; depth++) {
+		int fd = open(at, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n < 3 || line[0] != '#' || line[1] != '!')
+			break;
+		line[n] = '\0';
+		char *name = line + 2 + strspn(line + 2, " \t");
+		name[strcspn(name, " \t\n")] = '\0';
+		if (name[0] != '/' || !realpath(name, real))
+			break;
+		memcpy(out, real, strlen(real) + 1);
+		found = 0;
+		at = out;
+	}
+	return found;
 }
 
 /* Decode the call at a seccomp stop; returns whether its exit matters. */
@@ -530,10 +565,13 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 	case OP_EXEC: {
 		char real[PATH_MAX];
 
-		/* execveat(fd, "", …, AT_EMPTY_PATH) runs the fd itself. */
+		/* execveat(fd, "", …, AT_EMPTY_PATH) runs the fd itself.  The
+		 * kernel opens what it runs for reading as well. */
 		if (realpath(te->path[0], real))
 			memcpy(te->path[0], real, strlen(real) + 1);
-		te->kinds[0] = TRACE_EXEC;
+		te->kinds[0] = TRACE_EXEC | TRACE_READ;
+		if (interpreter(te->path[0], te->path[1]) == 0)
+			te->kinds[1] = TRACE_EXEC | TRACE_READ;
 		break;
 	}
 	case OP_CREATE: te->kinds[0] = TRACE_CREATE; break;
