@@ -48,7 +48,8 @@ enum op {
 	OP_OPEN_HOW, /* flags in a struct open_how (openat2) */
 	OP_CREAT,
 	OP_EXEC,
-	OP_CREATE, /* mkdir, mknod, the new name of link and symlink */
+	OP_CREATE, /* mkdir, mknod, the new name of symlink */
+	OP_LINK,   /* the new name, then the old one */
 	OP_DELETE, /* unlink, rmdir */
 	OP_RENAME, /* old and new name */
 	OP_TRUNCATE,
@@ -80,8 +81,8 @@ static const struct traced_call traced[] = {
 	{ "mkdirat", OP_CREATE, { 0, -1 }, { 1, -1 }, -1 },
 	{ "mknod", OP_CREATE, { -1, -1 }, { 0, -1 }, -1 },
 	{ "mknodat", OP_CREATE, { 0, -1 }, { 1, -1 }, -1 },
-	{ "link", OP_CREATE, { -1, -1 }, { 1, -1 }, -1 },
-	{ "linkat", OP_CREATE, { 2, -1 }, { 3, -1 }, -1 },
+	{ "link", OP_LINK, { -1, -1 }, { 1, 0 }, -1 },
+	{ "linkat", OP_LINK, { 2, 0 }, { 3, 1 }, -1 },
 	{ "symlink", OP_CREATE, { -1, -1 }, { 1, -1 }, -1 },
 	{ "symlinkat", OP_CREATE, { 1, -1 }, { 2, -1 }, -1 },
 	{ "unlink", OP_DELETE, { -1, -1 }, { 0, -1 }, -1 },
@@ -369,6 +370,13 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+static bool same_directory(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+
+	return sa - a == sb - b && !strncmp(a, b, (size_t)(sa - a));
+}
+
 /* The transport of socket @fd in @pid: 6, 17, or 0 when neither. */
 static unsigned socket_proto(pid_t pid, int fd)
 {
@@ -575,6 +583,15 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 		break;
 	}
 	case OP_CREATE: te->kinds[0] = TRACE_CREATE; break;
+	case OP_LINK:
+		te->kinds[0] = TRACE_CREATE;
+		/* Across directories: 'refer' on both, as for a rename. */
+		if (te->path[1][0] &&
+		    !same_directory(te->path[0], te->path[1])) {
+			te->kinds[0] |= TRACE_DELETE;
+			te->kinds[1] = TRACE_CREATE | TRACE_DELETE;
+		}
+		break;
 	case OP_DELETE: te->kinds[0] = TRACE_DELETE; break;
 	case OP_RENAME:
 		if (!te->path[1][0])
@@ -584,8 +601,14 @@ static bool on_syscall_entry(struct tracer *t, struct tracee *te,
 		/* Replacing or exchanging removes what was at the new name. */
 		if (exists(te->path[1]))
 			te->kinds[1] |= TRACE_DELETE;
-		if (flags & RENAME_EXCHANGE)
+		/* Across directories Landlock also wants 'refer' on both,
+		 * which only write and delete together give (spec/backends/
+		 * landlock.md). */
+		if ((flags & RENAME_EXCHANGE) ||
+		    !same_directory(te->path[0], te->path[1])) {
 			te->kinds[0] |= TRACE_CREATE;
+			te->kinds[1] |= TRACE_DELETE;
+		}
 		break;
 	case OP_TRUNCATE: {
 		char real[PATH_MAX];
