@@ -51,7 +51,12 @@ int cmd_learn(struct cli *cli, int argc, char **argv)
 			if ((n = number(a, argv[++i])) < 0)
 				return EXIT_USAGE;
 			o.timeout = (unsigned)n;
-		} else
+		} else if (a[0] != '-')
+			return cli_usage_error("learn",
+					       "'%s': the command goes after "
+					       "'--'",
+					       a);
+		else
 			return cli_usage_error("learn", "unknown option '%s'",
 					       a);
 	}
