@@ -8,10 +8,10 @@
  * and the rest becomes rules, minimised: a created or deleted entry is a
  * grant on the nearest directory that existed before the run, a file rule
  * under a directory grant with the same modes is absorbed into it, and a
- * directory under which at least N entries were used becomes one subtree
- * grant (never '/', $HOME, one of its ancestors, or a directory holding a
- * required deny).  The result does not depend on the order of the
- * observations.
+ * directory in which at least N entries were used with a mode becomes one
+ * subtree grant of that mode (never '/', $HOME, one of its ancestors, or
+ * a directory holding a required deny).  The result does not depend on the
+ * order of the observations.
  */
 #ifndef POLC_LEARN_LEARN_H
 #define POLC_LEARN_LEARN_H
@@ -93,7 +93,8 @@ struct learn_result {
 
 /**
  * struct learn_options - how to lower
- * @collapse: entries under one directory that make it one grant (0: never)
+ * @collapse: entries of one directory used with a mode that make it one
+ *            grant of that mode (0: never)
  * @home: $HOME, never collapsed to (nor its ancestors); NULL: unknown
  * @is_required: whether group @name is required (cannot be excluded)
  * @arg: passed to @is_required

@@ -8,7 +8,8 @@
  * dropped.  Needs then move off what will not exist when the sandbox is
  * next built (entries the run created, or that are gone now), merge,
  * disappear into directory grants that cover them, and collapse
- * bottom-up: a directory with at least N used entries becomes one grant.
+ * bottom-up: a directory with at least N entries used with a mode becomes
+ * one grant of that mode.
  * Everything is sorted with '/' ordered first, so a subtree is one
  * contiguous run and nothing depends on the order of the observations.
  */
@@ -369,16 +370,20 @@ static size_t subtree_start(const struct learn_rule *rules, size_t n,
 	return lo;
 }
 
-/* Distinct entries directly in @dir that hold rules[i..j). */
+/*
+ * Distinct entries directly in @dir that hold a rule of rules[i..j)
+ * granting @mode (overrides aside: they stay exact).
+ */
 static size_t entries_in(const struct learn_rule *rules, size_t i, size_t j,
-			 const char *dir)
+			 const char *dir, unsigned mode)
 {
 	size_t count = 0, skip = strcmp(dir, "/") ? strlen(dir) + 1 : 1;
 	const char *last = NULL;
 	size_t last_len = 0;
 
 	for (; i < j; i++) {
-		if (!strcmp(rules[i].path, dir))
+		if (!strcmp(rules[i].path, dir) || rules[i].override ||
+		    !(rules[i].modes & mode))
 			continue;
 		const char *name = rules[i].path + skip;
 		size_t len = strcspn(name, "/");
@@ -392,7 +397,10 @@ static size_t entries_in(const struct learn_rule *rules, size_t i, size_t j,
 	return count;
 }
 
-/* Bottom-up: a directory with >= N used entries becomes one grant. */
+/*
+ * Bottom-up: a directory with >= N entries used with a mode becomes one
+ * grant of that mode.
+ */
 static size_t collapse(struct lowering *l, struct learn_rule *rules, size_t n)
 {
 	const char **dirs = NULL;
@@ -425,20 +433,38 @@ static size_t collapse(struct lowering *l, struct learn_rule *rules, size_t n)
 		while (j < n && (!strcmp(rules[j].path, dir) ||
 				 is_below(dir, rules[j].path)))
 			j++;
-		/* Overrides stay exact: never folded into a grant. */
-		bool has_override = false;
-		for (size_t m = i; m < j; m++)
-			has_override |= rules[m].override;
-		if (has_override ||
-		    entries_in(rules, i, j, dir) < l->o->collapse ||
-		    never_collapse(l, dir))
+		/* Collapse each mode used in at least N entries; a rule
+		 * with a mode that is not (running one script of a tree
+		 * that was read) keeps its own grant. */
+		unsigned modes = 0;
+		for (unsigned bit = 1; bit <= IR_DELETE; bit <<= 1)
+			if (entries_in(rules, i, j, dir, bit) >= l->o->collapse)
+				modes |= bit;
+		if (!modes || never_collapse(l, dir))
 			continue;
-		struct learn_rule merged = { .path = dir };
-		for (size_t m = i; m < j; m++)
-			fold(&merged, &rules[m]);
+		struct learn_rule merged = { .path = dir, .modes = modes };
+		struct learn_rule *kept =
+			arena_alloc(&l->ctx->arena, (j - i) * sizeof(*kept));
+		size_t nkept = 0;
+		if (!kept)
+			return n;
+		for (size_t m = i; m < j; m++) {
+			const struct learn_rule *r = &rules[m];
+			bool on_dir = !strcmp(r->path, dir) && !r->file;
+
+			/* A grant on dir itself already covers the subtree. */
+			if (!r->override && (on_dir || !(r->modes & ~modes)))
+				fold(&merged, r);
+			else
+				kept[nkept++] = *r;
+		}
 		rules[i] = merged;
-		memmove(&rules[i + 1], &rules[j], (n - j) * sizeof(*rules));
-		n -= j - i - 1;
+		memcpy(&rules[i + 1], kept, nkept * sizeof(*kept));
+		memmove(&rules[i + 1 + nkept], &rules[j],
+			(n - j) * sizeof(*rules));
+		n -= j - i - 1 - nkept;
+		/* A file rule on dir itself sorts before the merged one. */
+		qsort(&rules[i], nkept + 1, sizeof(*rules), rule_cmp);
 	}
 	return n;
 }

@@ -210,9 +210,12 @@ START_TEST(test_collapse_at_n)
 	static const char *const three[] = { "r /work/project/src/a.c",
 					     "r /work/project/src/b.c",
 					     "w /work/project/src/c.c", NULL };
+	/* Four entries read: the directory becomes one read grant; the
+	 * one file written keeps its own. */
 	static const char *const four[] = { "r /work/project/src/a.c",
 					    "r /work/project/src/b.c",
 					    "w /work/project/src/c.c",
+					    "r /work/project/src/e.c",
 					    "r /work/project/src/sub/d.h",
 					    "r /opt/x",
 					    NULL };
@@ -223,13 +226,15 @@ START_TEST(test_collapse_at_n)
 			 "allow read file $WORKDIR/src/b.c;\n"
 			 "allow write file $WORKDIR/src/c.c;\n");
 	r = lower(four, 4);
-	ck_assert_str_eq(rules_text(&r), "allow read file /opt/x;\n"
-					 "allow rw $WORKDIR/src;\n");
+	ck_assert_str_eq(rules_text(&r),
+			 "allow read file /opt/x;\n"
+			 "allow read $WORKDIR/src;\n"
+			 "allow write file $WORKDIR/src/c.c;\n");
 	ck_assert_uint_eq(r.rules[1].paths, 4);
 	ck_assert_uint_eq(r.rules[1].nexamples, LEARN_EXAMPLES);
 	/* --collapse 0: never. */
 	r = lower(four, 0);
-	ck_assert_uint_eq(r.nrules, 5);
+	ck_assert_uint_eq(r.nrules, 6);
 }
 END_TEST
 
