@@ -58,5 +58,6 @@ int cmd_build(struct cli *cli, int argc, char **argv);
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_learn(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -35,6 +35,9 @@ static const char usage[] =
 	"  diff A B [--json]                   what changes from A to B\n"
 	"  import FILE [-o OUT] [--format F] [--name N] [--arch A]\n"
 	"        [--cap CAP]...                another tool's policy as .pol\n"
+	"  learn [-o FILE] [--profile BASE] [--merge FILE] [--json]\n"
+	"        [--collapse N] [--timeout S] [--syscalls] -- CMD...\n"
+	"                                      trace CMD, write its profile\n"
 	"  profiles                            list the profiles\n"
 	"  groups [NAME]                       list the groups, or show one\n"
 	"\n"
@@ -115,6 +118,7 @@ static const struct {
 	{ "groups", cmd_groups },     { "explain", cmd_explain },
 	{ "build", cmd_build },	      { "run", cmd_run },
 	{ "diff", cmd_diff },	      { "import", cmd_import },
+	{ "learn", cmd_learn },
 };
 
 /* Options that give built-in variables their values, for reproducible

@@ -211,6 +211,44 @@ POLC_API int polc_import(polc_ctx *ctx, const char *file,
 			 const struct polc_import_options *opts, char **text,
 			 size_t *len);
 
+/**
+ * struct polc_learn_options - polc learn
+ * @base: the profile the learned one extends (a name or a file)
+ * @output: file to write the profile to, "-" or NULL for stdout (with
+ *          @merge, NULL is the merged file itself)
+ * @merge: an existing profile file to add what is new to, or NULL
+ * @json: write the versioned JSON of what was learned instead of .pol
+ * @collapse: used entries that make their directory one grant (0: never)
+ * @timeout: seconds before the command is killed (0: none); what was
+ *           seen until then is still written
+ * @syscalls: record every syscall the command makes and write the
+ *            allow-list (slow: every call stops)
+ * @argv: the command, NULL-terminated
+ * @summary: where the summary for a person goes (NULL: nowhere)
+ */
+struct polc_learn_options {
+	const char *base;
+	const char *output;
+	const char *merge;
+	bool json;
+	unsigned collapse;
+	unsigned timeout;
+	bool syscalls;
+	char *const *argv;
+	FILE *summary;
+};
+
+/*
+ * Run the command of @opts traced, under the seccomp program of the base
+ * (the one of @merge when given), and write the profile that lets it do
+ * what it did on top of that base: each access the base lacks becomes a
+ * rule, except what a required deny covers (a warning instead).  *status
+ * receives the command's exit status as for polc_run(), or -1 when it did
+ * not run.  Returns 0 when a profile was written, -1 with errors queued.
+ */
+POLC_API int polc_learn(polc_ctx *ctx, const struct polc_learn_options *opts,
+			int *status);
+
 /* Print the definition of group @name. */
 POLC_API int polc_describe_group(polc_ctx *ctx, const char *name, FILE *out);
 

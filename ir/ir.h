@@ -165,6 +165,8 @@ struct ir_sys_cond {
  * @errno_value: the errno for IR_SYS_ERRNO
  * @conds: conditions that must all hold; none means every call
  * @via_set: the set that named the syscall, or NULL
+ * @closure: made by the network closure (spec/semantics.md §4.7) from the
+ *           network rules, not written as a syscall rule
  */
 struct ir_sys_rule {
 	const char *syscall;
@@ -173,6 +175,7 @@ struct ir_sys_rule {
 	const struct ir_sys_cond *conds;
 	size_t nconds;
 	const char *via_set;
+	bool closure;
 	unsigned platforms;
 	struct ir_origin origin;
 };

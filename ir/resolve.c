@@ -1445,6 +1445,7 @@ static void add_closure(struct resolver *r, const char *syscall,
 	rule->nconds = nconds;
 	rule->platforms = IR_LINUX;
 	rule->origin = *origin;
+	rule->closure = true;
 }
 
 #define COND(a, o, v) ((struct ir_sys_cond){ (a), IR_CMP_##o, UINT64_MAX, (v) })

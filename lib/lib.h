@@ -25,6 +25,12 @@ const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 /* An env rule as written, with its chain and place:
  * "env drop *_TOKEN  (env_deny_secrets ← default) at FILE:LINE:COL". */
 const char *lib_env_rule(struct polc_ctx *ctx, const struct ir_env_rule *r);
+/* lib_resolve() that also gives the unit the profile was resolved in. */
+const struct ir_policy *lib_resolve_in(struct polc_ctx *ctx, const char *arg,
+				       bool raw, struct load_unit **unit);
+
+/* environ filtered by @p's env rules, plus its env set values (arena). */
+char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p);
 
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);

@@ -141,6 +141,12 @@ const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 	return resolve_arg(ctx, arg, raw, NULL);
 }
 
+const struct ir_policy *lib_resolve_in(struct polc_ctx *ctx, const char *arg,
+				       bool raw, struct load_unit **unit)
+{
+	return resolve_arg(ctx, arg, raw, unit);
+}
+
 static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
 					   const char *arg, bool raw,
 					   struct load_unit **unit_out)

@@ -128,8 +128,7 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 /* ---- the environment ------------------------------------------------------
  */
 
-/* environ filtered by the policy, plus its env set values. */
-static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
+char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
 {
 	size_t n = 0, k = 0;
 
@@ -369,7 +368,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		*status = 0;
 		return 0;
 	}
-	char **env = child_environment(ctx, p);
+	char **env = lib_child_environment(ctx, p);
 	if (!env || arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "run", "out of memory");
 		return -1;
