@@ -30,6 +30,8 @@ static const char usage[] =
 	"        [--abi N] [--best-effort]     what a target enforces\n"
 	"  build PROFILE --target seccomp [--arch A] [--raw]\n"
 	"                                      the seccomp program\n"
+	"  build PROFILE --target seatbelt [--sbpl-params] [--best-effort]\n"
+	"        [-o DIR]                      the macOS Seatbelt profile\n"
 	"  run -p PROFILE [--abi N] [--best-effort] [--dry-run] -- CMD...\n"
 	"                                      run CMD in the sandbox\n"
 	"  diff A B [--json]                   what changes from A to B\n"

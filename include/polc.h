@@ -121,6 +121,7 @@ POLC_API int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json,
  * @json: print JSON rather than a listing
  * @raw: write the raw program rather than a listing (seccomp)
  * @arch: "x86_64" or "aarch64" (seccomp); NULL for the native one
+ * @sbpl_params: keep the built-in variables as (param "NAME") (seatbelt)
  */
 struct polc_target_options {
 	unsigned abi;
@@ -129,9 +130,13 @@ struct polc_target_options {
 	bool json;
 	bool raw;
 	const char *arch;
+	bool sbpl_params;
 };
 
-/* Print what PROFILE lowers to for @target ("landlock" or "seccomp"). */
+/*
+ * Print what PROFILE lowers to for @target ("landlock", "seccomp" or
+ * "seatbelt").
+ */
 POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 			const struct polc_target_options *opts, FILE *out);
 

@@ -311,6 +311,9 @@ enum ir_builtin {
 /* The index of built-in variable @name ("HOME"), or -1. */
 int ir_builtin_index(const char *name);
 
+/* The name of built-in variable @var ("HOME"). */
+const char *ir_builtin_name(enum ir_builtin var);
+
 /**
  * struct ir_options - how to resolve
  * @builtins: values of the built-in variables, NULL where unknown

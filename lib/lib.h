@@ -21,6 +21,14 @@ struct load_unit *lib_library(struct polc_ctx *ctx, int *rc);
 const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 				    bool raw);
 
+/*
+ * Resolve a PROFILE argument with the built-ins bound to @values (indexed
+ * like enum ir_builtin; NULL: the documented default) rather than to the
+ * values given; NULL after errors.
+ */
+const struct ir_policy *lib_resolve_with(struct polc_ctx *ctx, const char *arg,
+					 const char *const *values);
+
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);
 

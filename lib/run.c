@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "backends/landlock/landlock.h"
+#include "backends/seatbelt/seatbelt.h"
 #include "backends/seccomp/seccomp.h"
 #include "common/ctx.h"
 #include "common/diag.h"
@@ -90,6 +91,60 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 	return 0;
 }
 
+/*
+ * Resolve PROFILE for Seatbelt and lower it.  With @params, the built-ins
+ * that have values are resolved as placeholders, which the emitter prints
+ * as (param "NAME"); their values become sandbox-exec's -D arguments.
+ */
+static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
+			  bool best_effort, bool params, struct sb_profile *out)
+{
+	const char *values[IR_VAR_COUNT];
+	struct sb_param *list =
+		arena_alloc(&ctx->arena, IR_VAR_COUNT * sizeof(*list));
+	struct sb_options o = { .best_effort = best_effort, .params = list };
+	const struct ir_policy *p;
+
+	if (!list)
+		return -1;
+	for (int i = 0; i < IR_VAR_COUNT; i++) {
+		const char *v = ctx->variables[i];
+
+		if (!v && i == IR_VAR_TMPDIR)
+			v = "/tmp";
+		values[i] = v;
+		/* Unset XDG directories follow $HOME, symbolic or not. */
+		if (!params || !v)
+			continue;
+		list[o.nparams].name = ir_builtin_name((enum ir_builtin)i);
+		list[o.nparams].value = v;
+		values[i] = sb_placeholder(ctx, list[o.nparams].name,
+					   i != IR_VAR_UID && i != IR_VAR_USER);
+		o.nparams++;
+	}
+	p = lib_resolve_with(ctx, profile, values);
+	return p ? sb_lower(ctx, p, &o, out) : -1;
+}
+
+static int build_seatbelt(struct polc_ctx *ctx, const char *profile,
+			  const struct polc_target_options *opts, FILE *out)
+{
+	struct sb_profile sb;
+
+	if (opts->materialize || opts->abi || opts->json || opts->raw ||
+	    opts->arch) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "--materialize, --abi, --json, --raw and --arch "
+			     "are for the Linux targets");
+		return -1;
+	}
+	if (lower_seatbelt(ctx, profile, opts->best_effort, opts->sbpl_params,
+			   &sb) != 0)
+		return -1;
+	fwrite(sb.text, 1, sb.len, out);
+	return 0;
+}
+
 int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	       const struct polc_target_options *opts, FILE *out)
 {
@@ -97,12 +152,19 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	const struct ll_plan *plan;
 	const struct ll_ruleset *rs;
 
+	if (!strcmp(target, "seatbelt"))
+		return build_seatbelt(ctx, profile, opts, out);
+	if (opts->sbpl_params) {
+		diag_subject(ctx, DIAG_ERROR, target,
+			     "--sbpl-params is for --target seatbelt");
+		return -1;
+	}
 	if (!strcmp(target, "seccomp"))
 		return build_seccomp(ctx, profile, opts, out);
 	if (strcmp(target, "landlock") != 0) {
 		diag_subject(ctx, DIAG_ERROR, target,
 			     "unknown target (this version builds "
-			     "'landlock' and 'seccomp')");
+			     "'landlock', 'seccomp' and 'seatbelt')");
 		return -1;
 	}
 	if (opts->raw || opts->arch) {
