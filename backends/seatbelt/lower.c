@@ -402,7 +402,11 @@ static void emit_net(struct lowering *l)
 	const struct ir_settings *st = &l->p->settings[1];
 
 	if (st->network_allow) {
-		fputs("; network allow\n(allow network*)\n", l->out);
+		/* IP only: unix sockets are paths, which path rules decide. */
+		fputs("; network allow\n"
+		      "(allow network* (remote ip \"*:*\"))\n"
+		      "(allow network* (local ip \"*:*\"))\n",
+		      l->out);
 		return;
 	}
 	for (size_t i = 0; i < l->p->nnet; i++) {

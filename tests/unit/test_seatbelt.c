@@ -1,0 +1,476 @@
+/*
+ * test_seatbelt.c - the Seatbelt backend (backends/seatbelt/) against the
+ * decision procedure.
+ *
+ * A small model of SBPL sits here: it reads an emitted profile with the
+ * s-expression reader and answers (operation, path) the way Seatbelt does,
+ * the last matching rule deciding, over the filters polc emits (literal,
+ * subpath, param, string-append, require-all/any/not; network and signal
+ * filters never match a path).  The agreement test compares its answers
+ * with ir_decide_path() for every stdlib profile, in literal and parameter
+ * mode, over every rule path, its parent, children, near misses and
+ * /private twin, for every operation of every mode in
+ * spec/backends/seatbelt.md §2 (written out here again, not taken from the
+ * emitter), and counts the pairs.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/seatbelt/seatbelt.h"
+#include "backends/seatbelt/sexp.h"
+#include "frontend/load.h"
+#include "helpers.h"
+#include "suites.h"
+
+static struct polc_ctx *ctx;
+static struct load_unit unit;
+static struct ir_options opts;
+
+static void setup(void)
+{
+	ctx = stdlib_ctx(&unit, &opts);
+}
+
+static void teardown(void)
+{
+	polc_ctx_free(ctx);
+	ctx = NULL;
+}
+
+/* ---- the model of SBPL -------------------------------------------------- */
+
+/*
+ * One rule, its filter's string evaluated once: literal and subpath
+ * filters are most of a profile and every query walks them.
+ */
+struct model_rule {
+	const struct sx *form;
+	bool allow;
+	uint32_t ops;		 /* bit i: the rule names query_ops[i] */
+	const struct sx *filter; /* NULL: every path */
+	int kind;		 /* 'l' literal, 's' subpath, 0 other */
+	const char *value;	 /* the literal's or subpath's path */
+	size_t len;
+};
+
+struct model {
+	struct sx **forms;
+	size_t n;
+	struct model_rule *rules;
+	size_t nrules;
+	bool allow_default;
+	const struct sb_param *params;
+	size_t nparams;
+};
+
+/* The operations queries ask about (spec/backends/seatbelt.md §2). */
+static const char *const query_ops[] = {
+	"file-read-data",    "file-read-metadata", "file-read-xattr",
+	"file-write-data",   "file-write-create",  "file-write-flags",
+	"file-write-mode",   "file-write-owner",   "file-write-setugid",
+	"file-write-times",  "file-write-xattr",   "file-link",
+	"file-clone",	     "file-revoke",	   "file-ioctl",
+	"network-outbound",  "process-exec",	   "file-map-executable",
+	"file-write-unlink",
+};
+enum { NQUERY_OPS = sizeof(query_ops) / sizeof(*query_ops) };
+
+/* The value of a string expression, or NULL when it is not one. */
+static const char *eval_string(const struct model *m, const struct sx *x)
+{
+	if (x->kind == SX_STRING)
+		return x->text;
+	if (x->kind != SX_LIST || x->n < 1)
+		return NULL;
+	if (sx_is(x->items[0], "param") && x->n == 2) {
+		for (size_t i = 0; i < m->nparams; i++)
+			if (strcmp(m->params[i].name, x->items[1]->text) == 0)
+				return m->params[i].value;
+		ck_abort_msg("parameter '%s' has no value", x->items[1]->text);
+	}
+	if (sx_is(x->items[0], "string-append")) {
+		const char *s = "";
+
+		for (size_t i = 1; i < x->n; i++) {
+			const char *part = eval_string(m, x->items[i]);
+
+			ck_assert_ptr_nonnull(part);
+			s = arena_printf(&ctx->arena, "%s%s", s, part);
+		}
+		return s;
+	}
+	return NULL;
+}
+
+static bool filter_matches(const struct model *m, const struct sx *f,
+			   const char *path)
+{
+	const char *head = f->kind == SX_LIST && f->n ? f->items[0]->text : "";
+
+	if (!strcmp(head, "literal") || !strcmp(head, "subpath")) {
+		const char *v = eval_string(m, f->items[1]);
+		size_t n = strlen(v);
+
+		ck_assert_ptr_nonnull(v);
+		if (!strcmp(v, path))
+			return true;
+		if (!strcmp(head, "literal"))
+			return false;
+		if (!strcmp(v, "/"))
+			return path[0] == '/';
+		return !strncmp(v, path, n) && path[n] == '/';
+	}
+	if (!strcmp(head, "require-all") || !strcmp(head, "require-any")) {
+		bool all = !strcmp(head, "require-all");
+
+		for (size_t i = 1; i < f->n; i++)
+			if (filter_matches(m, f->items[i], path) != all)
+				return !all;
+		return all;
+	}
+	if (!strcmp(head, "require-not"))
+		return !filter_matches(m, f->items[1], path);
+	/* remote, local, target: not about paths. */
+	return false;
+}
+
+static bool op_matches(const struct sx *rule_op, const char *op)
+{
+	size_t n = rule_op->len;
+
+	if (n && rule_op->text[n - 1] == '*')
+		return !strncmp(rule_op->text, op, n - 1);
+	return !strcmp(rule_op->text, op);
+}
+
+static void model_read(struct model *m, const char *text, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	if (sx_read(ctx, "profile.sb", text, len, &m->forms, &m->n) != 0)
+		ck_abort_msg("unreadable profile:\n%s", diags_text(ctx));
+	ck_assert_uint_ge(m->n, 2);
+	ck_assert(sx_is(m->forms[0]->items[0], "version"));
+	m->rules = arena_alloc(&ctx->arena, m->n * sizeof(*m->rules));
+	ck_assert_ptr_nonnull(m->rules);
+	for (size_t i = 1; i < m->n; i++) {
+		const struct sx *f = m->forms[i];
+		struct model_rule *r = &m->rules[m->nrules];
+		size_t k = 1;
+
+		ck_assert(sx_is(f->items[0], "allow") ||
+			  sx_is(f->items[0], "deny"));
+		if (f->n == 2 && sx_is(f->items[1], "default")) {
+			m->allow_default = sx_is(f->items[0], "allow");
+			continue;
+		}
+		uint32_t ops = 0;
+		for (; k < f->n && f->items[k]->kind == SX_SYMBOL; k++)
+			for (unsigned q = 0; q < NQUERY_OPS; q++)
+				if (op_matches(f->items[k], query_ops[q]))
+					ops |= 1u << q;
+		*r = (struct model_rule){ .form = f,
+					  .allow = sx_is(f->items[0], "allow"),
+					  .ops = ops,
+					  .filter = k < f->n ? f->items[k]
+							     : NULL };
+		m->nrules++;
+	}
+}
+
+/* Evaluate the literal and subpath filters once the params are known. */
+static void model_bind(struct model *m)
+{
+	for (size_t i = 0; i < m->nrules; i++) {
+		struct model_rule *r = &m->rules[i];
+		const struct sx *f = r->filter;
+
+		if (!f || f->kind != SX_LIST || f->n != 2)
+			continue;
+		if (sx_is(f->items[0], "literal"))
+			r->kind = 'l';
+		else if (sx_is(f->items[0], "subpath"))
+			r->kind = 's';
+		else
+			continue;
+		r->value = eval_string(m, f->items[1]);
+		ck_assert_ptr_nonnull(r->value);
+		r->len = strlen(r->value);
+	}
+}
+
+static bool rule_matches(const struct model *m, const struct model_rule *r,
+			 const char *path)
+{
+	if (!r->filter)
+		return true;
+	if (r->kind == 'l')
+		return !strcmp(r->value, path);
+	if (r->kind == 's')
+		return r->len == 1
+			       ? path[0] == '/'
+			       : !strncmp(r->value, path, r->len) &&
+					 (path[r->len] == '/' || !path[r->len]);
+	return filter_matches(m, r->filter, path);
+}
+
+/* Seatbelt's answer: the last rule whose operation and filter match. */
+static bool model_allows(const struct model *m, const char *op,
+			 const char *path)
+{
+	unsigned q = 0;
+
+	while (q < NQUERY_OPS && strcmp(query_ops[q], op))
+		q++;
+	ck_assert_uint_lt(q, NQUERY_OPS);
+	for (size_t i = m->nrules; i-- > 0;) {
+		const struct model_rule *r = &m->rules[i];
+
+		if ((r->ops & (1u << q)) && rule_matches(m, r, path))
+			return r->allow;
+	}
+	return m->allow_default;
+}
+
+START_TEST(test_model_takes_the_last_match)
+{
+	static const char text[] =
+		"(version 1) (deny default)\n"
+		"(allow file-read* (subpath \"/a\"))\n"
+		"(deny file-read-data (literal \"/a/b\"))\n"
+		"(allow file-read-data (require-all (subpath \"/a/b\") "
+		"(require-not (literal \"/a/b\"))))\n"
+		"(allow file-write* (subpath (string-append (param \"HOME\") "
+		"\"/x\")))\n";
+	static const struct sb_param home = { "HOME", "/h" };
+	struct model m;
+
+	model_read(&m, text, sizeof(text) - 1);
+	m.params = &home;
+	m.nparams = 1;
+	model_bind(&m);
+	ck_assert(model_allows(&m, "file-read-data", "/a"));
+	ck_assert(model_allows(&m, "file-read-metadata", "/a/b"));
+	ck_assert(!model_allows(&m, "file-read-data", "/a/b"));
+	ck_assert(model_allows(&m, "file-read-data", "/a/b/c"));
+	ck_assert(!model_allows(&m, "file-read-data", "/ab"));
+	ck_assert(model_allows(&m, "file-write-data", "/h/x/y"));
+	ck_assert(!model_allows(&m, "file-write-data", "/h/xy"));
+	ck_assert(!model_allows(&m, "process-exec", "/a"));
+}
+END_TEST
+
+/* ---- lowering helpers ------------------------------------------------------
+ */
+
+static const struct sb_param pinned[] = {
+	{ "HOME", "/home/user" },
+	{ "TMPDIR", "/tmp" },
+	{ "UID", "1000" },
+	{ "USER", "user" },
+	{ "WORKDIR", "/work/project" },
+};
+enum { NPINNED = sizeof(pinned) / sizeof(*pinned) };
+
+/* Resolve @name with the built-ins as placeholders (as --sbpl-params). */
+static const struct ir_policy *resolve_symbolic(const char *name)
+{
+	struct ir_options o = { 0 };
+
+	for (size_t i = 0; i < NPINNED; i++) {
+		int v = ir_builtin_index(pinned[i].name);
+
+		o.builtins[v] =
+			sb_placeholder(ctx, pinned[i].name,
+				       v != IR_VAR_UID && v != IR_VAR_USER);
+	}
+	o.builtins[IR_VAR_XDG_CONFIG_HOME] = arena_printf(
+		&ctx->arena, "%s/.config", o.builtins[IR_VAR_HOME]);
+	o.builtins[IR_VAR_XDG_CACHE_HOME] =
+		arena_printf(&ctx->arena, "%s/.cache", o.builtins[IR_VAR_HOME]);
+	o.builtins[IR_VAR_XDG_DATA_HOME] = arena_printf(
+		&ctx->arena, "%s/.local/share", o.builtins[IR_VAR_HOME]);
+	o.builtins[IR_VAR_XDG_STATE_HOME] = arena_printf(
+		&ctx->arena, "%s/.local/state", o.builtins[IR_VAR_HOME]);
+	o.builtins[IR_VAR_XDG_RUNTIME_DIR] = arena_printf(
+		&ctx->arena, "/run/user/%s", o.builtins[IR_VAR_UID]);
+	return ir_resolve(ctx, &unit, name, &o);
+}
+
+static void lower(const struct ir_policy *p, bool params, struct model *m)
+{
+	struct sb_options o = { .params = params ? pinned : NULL,
+				.nparams = params ? NPINNED : 0 };
+	struct sb_profile sb;
+
+	ck_assert_ptr_nonnull(p);
+	if (sb_lower(ctx, p, &o, &sb) != 0)
+		ck_abort_msg("%s does not lower:\n%s", p->profile,
+			     diags_text(ctx));
+	model_read(m, sb.text, sb.len);
+	m->params = sb.params;
+	m->nparams = sb.nparams;
+	model_bind(m);
+}
+
+/* ---- the agreement test ---------------------------------------------------
+ */
+
+/* spec/backends/seatbelt.md §2: the operations each mode is checked on. */
+static const struct {
+	unsigned mode;
+	const char *ops[16];
+} mode_ops[] = {
+	{ IR_READ, { "file-read-data", "file-read-xattr" } },
+	{ IR_WRITE,
+	  { "file-write-data", "file-write-create", "file-write-flags",
+	    "file-write-mode", "file-write-owner", "file-write-setugid",
+	    "file-write-times", "file-write-xattr", "file-link", "file-clone",
+	    "file-revoke", "file-ioctl", "network-outbound" } },
+	{ IR_EXEC, { "process-exec", "file-map-executable" } },
+	{ IR_DELETE, { "file-write-unlink" } },
+};
+
+struct read_allow {
+	bool found;
+};
+
+static bool grants_read(const struct ir_path_rule *r, void *arg)
+{
+	struct read_allow *a = arg;
+
+	a->found |= r->verdict == IR_ALLOW && (r->platforms & IR_MACOS) &&
+		    (r->modes & IR_READ);
+	return !a->found;
+}
+
+/* Compare the model with decide() on @path; returns the pairs checked. */
+static size_t agree_on(const struct ir_policy *p, const struct model *m,
+		       const char *path, bool params)
+{
+	size_t pairs = 0;
+
+	for (size_t k = 0; k < sizeof(mode_ops) / sizeof(*mode_ops); k++) {
+		bool want = decide(ctx, p, IR_MACOS, path, mode_ops[k].mode) ==
+			    IR_ALLOW;
+
+		for (size_t o = 0; mode_ops[k].ops[o]; o++, pairs++)
+			if (model_allows(m, mode_ops[k].ops[o], path) != want)
+				ck_abort_msg("%s%s: %s %s: SBPL %s, decide() "
+					     "%s",
+					     p->profile,
+					     params ? " (params)" : "",
+					     mode_ops[k].ops[o], path,
+					     want ? "denies" : "allows",
+					     want ? "allows" : "denies");
+	}
+	/* Denies keep metadata: any read allow grants it (§2). */
+	struct read_allow a = { false };
+	ir_for_covering(p, path, grants_read, &a);
+	ck_assert_msg(model_allows(m, "file-read-metadata", path) == a.found,
+		      "%s: file-read-metadata %s", p->profile, path);
+	return pairs + 1;
+}
+
+/* The paths asked about for rule path @r: it and its neighbourhood. */
+static size_t agree_around(const struct ir_policy *p, const struct model *lit,
+			   const struct model *sym, const char *r)
+{
+	const char *slash = strrchr(r, '/');
+	const char *paths[] = {
+		r,
+		arena_printf(&ctx->arena, "%s/x", r[1] ? r : ""),
+		arena_printf(&ctx->arena, "%s/x/y z", r[1] ? r : ""),
+		arena_printf(&ctx->arena, "%sx", r),
+		arena_printf(&ctx->arena, "%.*s", (int)(slash - r), r),
+		arena_printf(&ctx->arena, "/private%s", r),
+	};
+	size_t pairs = 0;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		const char *q = paths[i][0] ? paths[i] : "/";
+
+		pairs += agree_on(p, lit, q, false);
+		pairs += agree_on(p, sym, q, true);
+	}
+	return pairs;
+}
+
+START_TEST(test_sbpl_agrees_with_decide)
+{
+	static const char *const extra[] = {
+		"/",
+		"/home/user/.ssh/id_rsa",
+		"/work/project/.git/hooks/pre-commit",
+		"/work/project/src/main.c",
+		"/home/user/Library/Keychains/login.keychain-db",
+		"/usr/bin/security",
+		"/Users/other/.ssh/id_rsa",
+	};
+	size_t pairs = 0, profiles = 0;
+
+	for (size_t i = 0; i < unit.files.len; i++) {
+		const struct ast_file *f = unit.files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++) {
+			const struct ast_item *it = f->items.items[j];
+			struct model lit, sym;
+
+			if (it->kind != AST_ITEM_PROFILE)
+				continue;
+			const struct ir_policy *p =
+				ir_resolve(ctx, &unit, it->name->text, &opts);
+			lower(p, false, &lit);
+			lower(resolve_symbolic(it->name->text), true, &sym);
+			for (size_t r = 0; r < p->npaths; r++)
+				pairs += agree_around(p, &lit, &sym,
+						      p->paths[r].path);
+			for (size_t e = 0; e < sizeof(extra) / sizeof(*extra);
+			     e++) {
+				pairs += agree_on(p, &lit, extra[e], false);
+				pairs += agree_on(p, &sym, extra[e], true);
+			}
+			profiles++;
+		}
+	}
+	ck_assert_uint_ge(profiles, 12);
+	printf("seatbelt agreement: %zu (operation, path) pairs over %zu "
+	       "profiles, literal and parameter mode, 0 disagreements\n",
+	       pairs, profiles);
+}
+END_TEST
+
+START_TEST(test_claude_code_acceptance)
+{
+	struct model m;
+
+	lower(ir_resolve(ctx, &unit, "claude-code", &opts), false, &m);
+	ck_assert(
+		!model_allows(&m, "file-read-data", "/home/user/.ssh/id_rsa"));
+	ck_assert(model_allows(&m, "file-read-metadata",
+			       "/home/user/.ssh/id_rsa") == false);
+	ck_assert(!model_allows(&m, "file-write-create",
+				"/work/project/.git/hooks/x"));
+	ck_assert(!model_allows(&m, "file-write-data",
+				"/work/project/.git/hooks/x"));
+	ck_assert(model_allows(&m, "file-write-create", "/work/project/src/x"));
+	ck_assert(model_allows(&m, "file-write-data", "/work/project/src/x"));
+	ck_assert(model_allows(&m, "file-read-metadata",
+			       "/work/project/.git/hooks/x"));
+}
+END_TEST
+
+Suite *suite_seatbelt(void)
+{
+	Suite *s = suite_create("seatbelt");
+	TCase *tc = tcase_create("seatbelt");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_model_takes_the_last_match);
+	tcase_add_test(tc, test_sbpl_agrees_with_decide);
+	tcase_add_test(tc, test_claude_code_acceptance);
+	suite_add_tcase(s, tc);
+	return s;
+}
