@@ -23,6 +23,8 @@ static const char usage[] =
 	"Commands:\n"
 	"  validate [--werror] [FILE|NAME...]  check policies\n"
 	"                                      (no argument: the library)\n"
+	"  validate --target seatbelt PROFILE|FILE.sb...\n"
+	"                                      check the emitted SBPL\n"
 	"  fmt [-w|--check] FILE...            print in canonical form\n"
 	"  show PROFILE [--json] [--raw]       the resolved policy\n"
 	"  explain PROFILE PATH [--access M]   a decision and its rules\n"

@@ -140,6 +140,16 @@ struct polc_target_options {
 POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 			const struct polc_target_options *opts, FILE *out);
 
+/*
+ * Check the text @target emits ("seatbelt" only): for each of @args, a
+ * profile is built (literal and with parameters) and its SBPL checked; an
+ * argument ending in ".sb", or a path that does not end in ".pol", is read
+ * as SBPL.  Balanced s-expressions, escapes, known operations and filters,
+ * no rule that never decides (spec/backends/seatbelt.md §7).
+ */
+POLC_API int polc_validate_target(polc_ctx *ctx, const char *target,
+				  const char *const *args, size_t nargs);
+
 /**
  * struct polc_run_options - polc run
  * @profile: the PROFILE argument

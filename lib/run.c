@@ -145,6 +145,84 @@ static int build_seatbelt(struct polc_ctx *ctx, const char *profile,
 	return 0;
 }
 
+/* The contents of @path in the arena, or NULL after an error. */
+static const char *read_text(struct polc_ctx *ctx, const char *path,
+			     size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t n = 0;
+	FILE *mem = f ? open_memstream(&text, &n) : NULL;
+	char buf[8192];
+	size_t got;
+
+	if (!mem) {
+		diag_subject(ctx, DIAG_ERROR, path, "cannot read: %s",
+			     strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, mem);
+	bool failed = ferror(f);
+	fclose(f);
+	fclose(mem);
+	char *copy = failed ? NULL : arena_alloc(&ctx->arena, n + 1);
+	if (copy)
+		memcpy(copy, text, n + 1);
+	else
+		diag_subject(ctx, DIAG_ERROR, path, "cannot read it");
+	free(text);
+	*len = n;
+	return copy;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int polc_validate_target(polc_ctx *ctx, const char *target,
+			 const char *const *args, size_t nargs)
+{
+	int rc = 0;
+
+	if (strcmp(target, "seatbelt") != 0) {
+		diag_subject(ctx, DIAG_ERROR, target,
+			     "only --target seatbelt emits text to check");
+		return -1;
+	}
+	for (size_t i = 0; i < nargs; i++) {
+		struct sb_profile sb;
+		size_t len;
+
+		if (ends_with(args[i], ".sb") ||
+		    (strchr(args[i], '/') && !ends_with(args[i], ".pol"))) {
+			const char *text = read_text(ctx, args[i], &len);
+
+			if (!text || sb_validate(ctx, args[i], text, len) != 0)
+				rc = -1;
+			continue;
+		}
+		/* A profile: what it emits, literal and with parameters. */
+		for (int params = 0; params < 2; params++) {
+			const char *name =
+				arena_printf(&ctx->arena, "%s.sb%s", args[i],
+					     params ? " (--sbpl-params)" : "");
+
+			if (lower_seatbelt(ctx, args[i], false, params, &sb) ||
+			    sb_validate(ctx, name, sb.text, sb.len) != 0) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	return rc;
+}
+
 int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	       const struct polc_target_options *opts, FILE *out)
 {

@@ -462,6 +462,167 @@ START_TEST(test_claude_code_acceptance)
 }
 END_TEST
 
+/* ---- the validator ------------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	const char *error; /* NULL: valid */
+} validator_cases[] = {
+	{ "(version 1)(deny default)(allow file-read* (subpath \"/usr\"))",
+	  NULL },
+	{ "(version 1)(allow file-read-data (literal (string-append (param "
+	  "\"HOME\") \"/x\")))",
+	  NULL },
+	{ "(version 1)(allow network-outbound (remote tcp \"*:443\"))", NULL },
+	{ "(version 1)(deny default", "'(' is never closed" },
+	{ "(version 1))", "')' closes nothing" },
+	{ "(version 1)(allow file-read* (subpath \"/usr))",
+	  "unterminated string" },
+	{ "(version 1)(allow file-read* (subpath \"/u\\sr\"))",
+	  "unknown escape" },
+	{ "(deny default)", "starts with (version 1)" },
+	{ "(version 2)(deny default)", "starts with (version 1)" },
+	{ "(version 1)(allow file-reed-data (subpath \"/usr\"))",
+	  "unknown operation 'file-reed-data'" },
+	{ "(version 1)(allow file-read* (subdir \"/usr\"))",
+	  "unknown filter 'subdir'" },
+	{ "(version 1)(allow file-read* (subpath \"/a\" \"/b\"))",
+	  "wrong number of arguments to 'subpath'" },
+	{ "(version 1)(allow file-read* (subpath usr))", "expected a string" },
+	{ "(version 1)(allow (subpath \"/usr\"))",
+	  "names at least one operation" },
+	{ "(version 1)(permit file-read*)", "expected (allow …) or (deny …)" },
+	{ "(version 1)(allow file-read* (subpath \"/a\"))"
+	  "(allow file-read* (subpath \"/a\"))",
+	  "never decides" },
+	{ "(version 1)(allow file-read-data (literal \"/a\"))"
+	  "(deny file-read-data file-write-data (literal \"/a\"))",
+	  "never decides" },
+	{ "(version 1)(allow file-read-data file-write-data (literal \"/a\"))"
+	  "(deny file-read-data (literal \"/a\"))",
+	  NULL },
+	{ "(version 1)(allow file-read* (subpath \"/a\"))"
+	  "(allow file-read* (subpath \"/a/b\"))",
+	  NULL },
+	{ "(version 1)(allow network* (remote smtp \"*:25\"))",
+	  "takes ip, tcp, udp or unix-socket" },
+	{ "(version 1)(allow file-read* (subpath \"/a\x01\"))",
+	  "control character" },
+};
+
+START_TEST(test_validator)
+{
+	const char *text = validator_cases[_i].text;
+	const char *want = validator_cases[_i].error;
+	int rc = sb_validate(ctx, "t.sb", text, strlen(text));
+	const char *got = diags_text(ctx);
+
+	if (!want) {
+		ck_assert_msg(rc == 0, "%s: %s", text, got);
+		return;
+	}
+	ck_assert_msg(rc != 0 && strstr(got, want), "%s: wanted '%s', got '%s'",
+		      text, want, got);
+	ck_assert_msg(strstr(got, "t.sb:1:"), "no location: %s", got);
+}
+END_TEST
+
+START_TEST(test_every_stdlib_profile_validates)
+{
+	for (size_t i = 0; i < unit.files.len; i++) {
+		const struct ast_file *f = unit.files.items[i];
+
+		for (size_t j = 0; j < f->items.len; j++) {
+			const struct ast_item *it = f->items.items[j];
+			struct sb_profile sb;
+
+			if (it->kind != AST_ITEM_PROFILE)
+				continue;
+			ck_assert_int_eq(
+				sb_lower(ctx,
+					 ir_resolve(ctx, &unit, it->name->text,
+						    &opts),
+					 &(struct sb_options){ 0 }, &sb),
+				0);
+			ck_assert_msg(sb_validate(ctx, it->name->text, sb.text,
+						  sb.len) == 0,
+				      "%s", diags_text(ctx));
+		}
+	}
+}
+END_TEST
+
+/* ---- escaping --------------------------------------------------------- */
+
+START_TEST(test_paths_are_spelled_exactly)
+{
+	static const char *const paths[] = {
+		"/d/say \"hi\"", "/d/back\\slash",     "/d/with space",
+		"/d/café/日本",	 "/d/a.b+(e)^$f|g{1}", "/d/x\\\"y",
+	};
+	static const char policy[] =
+		"profile esc {\n"
+		"    allow rw \"/d/say \\\"hi\\\"\" \"/d/back\\\\slash\"\n"
+		"        \"/d/with space\" \"/d/café/日本\"\n"
+		"        \"/d/a.b+(e)^$$f|g{1}\" \"/d/x\\\\\\\"y\";\n"
+		"    deny write file \"/d/say \\\"hi\\\"/s\";\n"
+		"}\n";
+	struct load_unit u = { 0 };
+	struct model m;
+
+	unit_add(ctx, &u, "esc.pol", policy);
+	const struct ir_policy *p = ir_resolve(ctx, &u, "esc", &opts);
+	lower(p, false, &m);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		ck_assert_ptr_nonnull(find_path_rule(p, paths[i]));
+		ck_assert_msg(model_allows(&m, "file-write-data", paths[i]),
+			      "%s", paths[i]);
+		ck_assert(model_allows(
+			&m, "file-write-data",
+			arena_printf(&ctx->arena, "%s/below", paths[i])));
+		/* No pattern: a metacharacter matches only itself. */
+		ck_assert(!model_allows(
+			&m, "file-write-data",
+			arena_printf(&ctx->arena, "%sx", paths[i])));
+	}
+	ck_assert(!model_allows(&m, "file-write-data", "/d/say \"hi\"/s"));
+	ck_assert(model_allows(&m, "file-read-data", "/d/say \"hi\"/s"));
+}
+END_TEST
+
+START_TEST(test_what_seatbelt_cannot_say_fails)
+{
+	static const char policy[] =
+		"profile cannot {\n"
+		"    allow rw,landlock(ioctl_dev) file /dev/tty;\n"
+		"    deny /etc/sudoers;\n"
+		"}\n";
+	struct load_unit u = { 0 };
+	struct sb_profile sb;
+
+	unit_add(ctx, &u, "cannot.pol", policy);
+	const struct ir_policy *p = ir_resolve(ctx, &u, "cannot", &opts);
+	ck_assert_int_eq(sb_lower(ctx, p, &(struct sb_options){ 0 }, &sb), -1);
+	const char *got = diags_brief(ctx);
+	ck_assert_str_eq(got,
+			 "cannot.pol:2:39: error: landlock(…) rights have no "
+			 "Seatbelt meaning\n"
+			 "cannot.pol:2:39: note: put the rights in a "
+			 "'platform linux' block, or accept the loss with "
+			 "--best-effort\n"
+			 "cannot.pol:3:10: error: this deny cannot match on "
+			 "macOS, where /etc is a link into /private and the "
+			 "sandbox sees resolved paths\n"
+			 "cannot.pol:3:10: note: deny '/private/etc/sudoers' "
+			 "as well (or accept the loss with --best-effort)\n");
+	ck_assert_int_eq(sb_lower(ctx, p,
+				  &(struct sb_options){ .best_effort = true },
+				  &sb),
+			 0);
+	ck_assert_uint_eq(polc_warning_count(ctx), 2);
+}
+END_TEST
+
 Suite *suite_seatbelt(void)
 {
 	Suite *s = suite_create("seatbelt");
@@ -471,6 +632,11 @@ Suite *suite_seatbelt(void)
 	tcase_add_test(tc, test_model_takes_the_last_match);
 	tcase_add_test(tc, test_sbpl_agrees_with_decide);
 	tcase_add_test(tc, test_claude_code_acceptance);
+	tcase_add_loop_test(tc, test_validator, 0,
+			    sizeof(validator_cases) / sizeof(*validator_cases));
+	tcase_add_test(tc, test_every_stdlib_profile_validates);
+	tcase_add_test(tc, test_paths_are_spelled_exactly);
+	tcase_add_test(tc, test_what_seatbelt_cannot_say_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }
