@@ -155,7 +155,10 @@ POLC_API int polc_validate_target(polc_ctx *ctx, const char *target,
  * @profile: the PROFILE argument
  * @target: @abi and @best_effort as for polc_build
  * @dry_run: print the materialised ruleset and the report, and the seccomp
- *           listing (not with @target.json), instead
+ *           listing (not with @target.json), instead; with @seatbelt, the
+ *           profile and the sandbox-exec command line
+ * @seatbelt: run under a Seatbelt profile with /usr/bin/sandbox-exec (the
+ *            default on macOS; elsewhere only --dry-run can)
  * @argv: the command, NULL-terminated
  * @before_exec: called once everything is ready, just before the command
  *               starts (the CLI prints warnings there); may be NULL
@@ -165,6 +168,7 @@ struct polc_run_options {
 	const char *profile;
 	struct polc_target_options target;
 	bool dry_run;
+	bool seatbelt;
 	char *const *argv;
 	void (*before_exec)(polc_ctx *ctx, void *arg);
 	void *arg;

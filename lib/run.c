@@ -95,9 +95,11 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
  * Resolve PROFILE for Seatbelt and lower it.  With @params, the built-ins
  * that have values are resolved as placeholders, which the emitter prints
  * as (param "NAME"); their values become sandbox-exec's -D arguments.
+ * *@pp (unless NULL) receives the policy.
  */
 static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
-			  bool best_effort, bool params, struct sb_profile *out)
+			  bool best_effort, bool params, struct sb_profile *out,
+			  const struct ir_policy **pp)
 {
 	const char *values[IR_VAR_COUNT];
 	struct sb_param *list =
@@ -123,6 +125,8 @@ static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
 		o.nparams++;
 	}
 	p = lib_resolve_with(ctx, profile, values);
+	if (pp)
+		*pp = p;
 	return p ? sb_lower(ctx, p, &o, out) : -1;
 }
 
@@ -139,7 +143,7 @@ static int build_seatbelt(struct polc_ctx *ctx, const char *profile,
 		return -1;
 	}
 	if (lower_seatbelt(ctx, profile, opts->best_effort, opts->sbpl_params,
-			   &sb) != 0)
+			   &sb, NULL) != 0)
 		return -1;
 	fwrite(sb.text, 1, sb.len, out);
 	return 0;
@@ -213,7 +217,8 @@ int polc_validate_target(polc_ctx *ctx, const char *target,
 				arena_printf(&ctx->arena, "%s.sb%s", args[i],
 					     params ? " (--sbpl-params)" : "");
 
-			if (lower_seatbelt(ctx, args[i], false, params, &sb) ||
+			if (lower_seatbelt(ctx, args[i], false, params, &sb,
+					   NULL) ||
 			    sb_validate(ctx, name, sb.text, sb.len) != 0) {
 				rc = -1;
 				break;
@@ -267,7 +272,8 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
  */
 
 /* environ filtered by the policy, plus its env set values. */
-static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
+static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p,
+				unsigned platform)
 {
 	size_t n = 0, k = 0;
 
@@ -284,13 +290,13 @@ static char **child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
 			continue;
 		const char *name = arena_strndup(&ctx->arena, environ[i],
 						 (size_t)(eq - environ[i]));
-		if (ir_decide_env(p, IR_LINUX, name, &why) == IR_ALLOW)
+		if (ir_decide_env(p, platform, name, &why) == IR_ALLOW)
 			env[k++] = environ[i];
 	}
 	for (size_t i = 0; i < p->nenv; i++) {
 		const struct ir_env_rule *r = &p->env[i];
 
-		if (r->kind == IR_ENV_SET && (r->platforms & IR_LINUX))
+		if (r->kind == IR_ENV_SET && (r->platforms & platform))
 			env[k++] = arena_printf(&ctx->arena, "%s=%s",
 						r->pattern, r->value);
 	}
@@ -404,6 +410,89 @@ static void read_failure(struct polc_ctx *ctx, int fd, const char *command,
 	}
 }
 
+/* ---- Seatbelt: sandbox-exec on macOS ----------------------------------------
+ */
+
+#ifdef __APPLE__
+enum { HOST_HAS_SANDBOX_EXEC = 1 };
+#else
+enum { HOST_HAS_SANDBOX_EXEC = 0 };
+#endif
+
+/*
+ * The profile goes to a private temporary file that sandbox-exec reads
+ * (-f), with the built-ins as -D parameters; the command starts in the
+ * workdir with the environment the policy allows.  sandbox-exec applies
+ * the profile to itself and executes the command, which inherits it.
+ */
+static int run_seatbelt(struct polc_ctx *ctx,
+			const struct polc_run_options *opts, int *status)
+{
+	const struct ir_policy *p;
+	struct sb_profile sb;
+	char file[] = "/tmp/polc-XXXXXX.sb";
+
+	if (lower_seatbelt(ctx, opts->profile, opts->target.best_effort, true,
+			   &sb, &p) != 0)
+		return -1;
+	if (opts->dry_run) {
+		char *const *argv = sb_launch_argv(
+			ctx, arena_printf(&ctx->arena, "%s.sb", p->profile),
+			sb.params, sb.nparams, opts->argv);
+
+		fwrite(sb.text, 1, sb.len, stdout);
+		fputs("\n;; polc run executes:\n;;", stdout);
+		sb_print_command(stdout, argv);
+		putchar('\n');
+		*status = 0;
+		return 0;
+	}
+	if (!HOST_HAS_SANDBOX_EXEC) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "sandbox-exec is macOS's; on Linux polc run "
+			     "enforces with Landlock and seccomp (leave out "
+			     "--target seatbelt, or add --dry-run)");
+		return -1;
+	}
+	char **env = child_environment(ctx, p, IR_MACOS);
+	int fd = mkstemps(file, 3);
+	char **argv =
+		sb_launch_argv(ctx, file, sb.params, sb.nparams, opts->argv);
+	if (fd < 0 || !env || !argv ||
+	    write(fd, sb.text, sb.len) != (ssize_t)sb.len || close(fd) != 0) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "cannot write the profile: %s", strerror(errno));
+		if (fd >= 0)
+			unlink(file);
+		return -1;
+	}
+	if (opts->before_exec)
+		opts->before_exec(ctx, opts->arg);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		const char *wd = ctx->variables[IR_VAR_WORKDIR];
+
+		if (!wd || chdir(wd) == 0)
+			execve(argv[0], argv, env);
+		_exit(errno == ENOENT ? POLC_RUN_NOT_FOUND
+				      : POLC_RUN_CANNOT_EXECUTE);
+	}
+	int wstatus = 0;
+	while (child > 0 && waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	unlink(file);
+	if (child < 0) {
+		diag_subject(ctx, DIAG_ERROR, "run", "cannot fork: %s",
+			     strerror(errno));
+		return -1;
+	}
+	*status = WIFEXITED(wstatus)	 ? WEXITSTATUS(wstatus)
+		  : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+					 : POLC_RUN_SANDBOX_FAILED;
+	return 0;
+}
+
 int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 {
 	const struct ir_policy *p;
@@ -418,6 +507,8 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		diag_subject(ctx, DIAG_ERROR, "run", "no command to run");
 		return -1;
 	}
+	if (opts->seatbelt || HOST_HAS_SANDBOX_EXEC)
+		return run_seatbelt(ctx, opts, status);
 	p = lib_resolve(ctx, opts->profile, false);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
 	    ll_materialize(ctx, plan, &rs) != 0 ||
@@ -438,7 +529,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		*status = 0;
 		return 0;
 	}
-	char **env = child_environment(ctx, p);
+	char **env = child_environment(ctx, p, IR_LINUX);
 	if (!env || arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "run", "out of memory");
 		return -1;

@@ -459,23 +459,6 @@ static void emit_signal(struct lowering *l)
 
 /* ---- the header --------------------------------------------------------- */
 
-/* @s quoted for a POSIX shell when it needs it. */
-static void put_shell_word(FILE *out, const char *s)
-{
-	if (*s && !s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst"
-			       "uvwxyz0123456789_-./=:@%+,")]) {
-		fputs(s, out);
-		return;
-	}
-	putc('\'', out);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", out);
-		else
-			putc(*s, out);
-	putc('\'', out);
-}
-
 static void emit_header(struct lowering *l)
 {
 	const struct ir_policy *p = l->p;
@@ -512,22 +495,24 @@ static void emit_header(struct lowering *l)
 /* The command line, once the parameters used are known. */
 static void emit_command(struct lowering *l, FILE *out)
 {
-	bool any = false;
+	static char *const cmd[] = { "CMD", NULL };
+	struct sb_param *used = arena_alloc(
+		&l->ctx->arena, (l->opts->nparams + 1) * sizeof(*used));
+	size_t n = 0;
 
-	for (size_t i = 0; i < l->opts->nparams; i++)
-		any |= l->used[i];
-	if (!any)
+	for (size_t i = 0; used && i < l->opts->nparams; i++)
+		if (l->used[i])
+			used[n++] = l->opts->params[i];
+	if (!n)
 		return;
-	fputs(";; sandbox-exec", out);
-	for (size_t i = 0; i < l->opts->nparams; i++) {
-		if (!l->used[i])
-			continue;
-		fputs(" -D ", out);
-		put_shell_word(out, arena_printf(&l->ctx->arena, "%s=%s",
-						 l->opts->params[i].name,
-						 l->opts->params[i].value));
-	}
-	fprintf(out, " -f %s.sb -- CMD\n", l->p->profile);
+	char **argv = sb_launch_argv(
+		l->ctx, arena_printf(&l->ctx->arena, "%s.sb", l->p->profile),
+		used, n, cmd);
+	if (!argv)
+		return;
+	fputs(";;", out);
+	sb_print_command(out, argv);
+	putc('\n', out);
 }
 
 /* ---- the profile -------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct polc_ctx;
 struct ir_policy;
@@ -93,5 +94,8 @@ int sb_validate(struct polc_ctx *ctx, const char *name, const char *text,
 char **sb_launch_argv(struct polc_ctx *ctx, const char *file,
 		      const struct sb_param *params, size_t nparams,
 		      char *const *cmd);
+
+/* Print " WORD…" for @argv, each word quoted for a POSIX shell if needed. */
+void sb_print_command(FILE *out, char *const *argv);
 
 #endif

@@ -623,6 +623,42 @@ START_TEST(test_what_seatbelt_cannot_say_fails)
 }
 END_TEST
 
+/* ---- the launcher -------------------------------------------------------- */
+
+START_TEST(test_launch_argv)
+{
+	static char *const cmd[] = { "-rf", "a b", NULL };
+	static const struct sb_param params[] = { { "HOME", "/Users/u" },
+						  { "WORKDIR", "/w d" } };
+	char **argv = sb_launch_argv(ctx, "/tmp/p.sb", params, 2, cmd);
+	static const char *const want[] = {
+		"/usr/bin/sandbox-exec",
+		"-f",
+		"/tmp/p.sb",
+		"-D",
+		"HOME=/Users/u",
+		"-D",
+		"WORKDIR=/w d",
+		"--",
+		"-rf",
+		"a b",
+	};
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(argv);
+	/* An absolute path: PATH never chooses the sandbox. */
+	ck_assert_int_eq(argv[0][0], '/');
+	for (; argv[n]; n++) {
+		ck_assert_uint_lt(n, sizeof(want) / sizeof(*want));
+		ck_assert_str_eq(argv[n], want[n]);
+	}
+	ck_assert_uint_eq(n, sizeof(want) / sizeof(*want));
+	argv = sb_launch_argv(ctx, "p.sb", NULL, 0, cmd + 2);
+	ck_assert_str_eq(argv[3], "--");
+	ck_assert_ptr_null(argv[4]);
+}
+END_TEST
+
 Suite *suite_seatbelt(void)
 {
 	Suite *s = suite_create("seatbelt");
@@ -637,6 +673,7 @@ Suite *suite_seatbelt(void)
 	tcase_add_test(tc, test_every_stdlib_profile_validates);
 	tcase_add_test(tc, test_paths_are_spelled_exactly);
 	tcase_add_test(tc, test_what_seatbelt_cannot_say_fails);
+	tcase_add_test(tc, test_launch_argv);
 	suite_add_tcase(s, tc);
 	return s;
 }
