@@ -72,7 +72,13 @@ static struct sx *node(struct reader *r, enum sx_kind kind)
 
 static int read_string(struct reader *r, struct sx *x)
 {
-	char *out = arena_alloc(&r->ctx->arena, r->len - r->pos + 1);
+	/* Decoding only shortens: the bytes up to the closing quote bound it.
+	 */
+	size_t end = r->pos + 1;
+
+	while (end < r->len && r->s[end] != '"')
+		end += r->s[end] == '\\' ? 2 : 1;
+	char *out = arena_alloc(&r->ctx->arena, end - r->pos + 1);
 	size_t n = 0;
 
 	if (!out)
