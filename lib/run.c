@@ -26,6 +26,7 @@
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "ir/ir.h"
+#include "ir/vars.h"
 #include "lib/lib.h"
 
 extern char **environ;
@@ -91,6 +92,100 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 	return 0;
 }
 
+/* @path with each placeholder replaced by its parameter's value. */
+static const char *substitute(struct polc_ctx *ctx, const char *path,
+			      const struct sb_param *params, size_t n)
+{
+	const char *out = "";
+
+	while (*path) {
+		size_t lit = strcspn(path, "\x1d\x1f");
+		const char *end;
+
+		/* An absolute placeholder is "/" MARK_ABS: drop the "/". */
+		size_t keep = lit && path[lit] == SB_MARK_ABS ? lit - 1 : lit;
+		out = arena_printf(&ctx->arena, "%s%.*s", out, (int)keep, path);
+		path += lit;
+		if (!*path || !(end = strchr(path, SB_END)))
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(params[i].name) ==
+				    (size_t)(end - path - 1) &&
+			    !strncmp(params[i].name, path + 1,
+				     (size_t)(end - path - 1)))
+				out = arena_printf(&ctx->arena, "%s%s", out,
+						   params[i].value);
+		path = end + 1;
+	}
+	return vars_normalise(ctx, out);
+}
+
+/*
+ * Whether @r of the parameter policy has a twin in @lit, the policy
+ * resolved with the values: the same rule on the path the values give.
+ */
+static bool keeps_meaning(struct polc_ctx *ctx, const struct ir_policy *lit,
+			  const struct ir_path_rule *r,
+			  const struct sb_param *params, size_t n)
+{
+	const char *path = substitute(ctx, r->path, params, n);
+	size_t first, k = ir_rules_on(lit, path, &first);
+
+	for (size_t i = first; i < first + k; i++) {
+		const struct ir_path_rule *t = &lit->paths[i];
+
+		if (t->verdict == r->verdict && t->override == r->override &&
+		    t->file == r->file && t->modes == r->modes &&
+		    t->platforms == r->platforms &&
+		    t->origin.loc.start == r->origin.loc.start &&
+		    t->origin.loc.file == r->origin.loc.file)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A parameter profile must say, with the values polc was given, what the
+ * literal one says: a path that loses its variable ("$HOME/..") would hold
+ * for those values only.  Checked rule by rule against the policy resolved
+ * with the values.
+ */
+static int check_parameters(struct polc_ctx *ctx, const char *profile,
+			    const struct ir_policy *sym,
+			    const struct sb_param *params, size_t n)
+{
+	const struct ir_policy *lit = lib_resolve(ctx, profile, false);
+	int rc = 0;
+
+	if (!lit)
+		return -1;
+	for (size_t i = 0; i < sym->npaths; i++) {
+		const struct ir_path_rule *r = &sym->paths[i];
+
+		if (!(r->platforms & IR_MACOS))
+			continue;
+		/* Whether ".." climbs out of a variable depends on its value.
+		 */
+		if (strchr(r->raw, '$') &&
+		    (strstr(r->raw, "/..") || strstr(r->raw, "../"))) {
+			diag_at(ctx, DIAG_ERROR, r->origin.loc,
+				"with --sbpl-params a '..' after a variable "
+				"means a different path for each value");
+			rc = -1;
+			continue;
+		}
+		if (keeps_meaning(ctx, lit, r, params, n))
+			continue;
+		diag_at(ctx, DIAG_ERROR, r->origin.loc,
+			"with --sbpl-params this path would not follow its "
+			"variables (a '..' in a variable's value?): the "
+			"profile would name '%s'",
+			substitute(ctx, r->path, params, n));
+		rc = -1;
+	}
+	return rc;
+}
+
 /*
  * Resolve PROFILE for Seatbelt and lower it.  With @params, the built-ins
  * that have values are resolved as placeholders, which the emitter prints
@@ -127,6 +222,9 @@ static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
 	p = lib_resolve_with(ctx, profile, values);
 	if (pp)
 		*pp = p;
+	if (p && o.nparams &&
+	    check_parameters(ctx, profile, p, list, o.nparams) != 0)
+		return -1;
 	return p ? sb_lower(ctx, p, &o, out) : -1;
 }
 

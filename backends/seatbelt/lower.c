@@ -468,6 +468,11 @@ static void emit_header(struct lowering *l)
 		";; Seatbelt profile of '%s', by polc "
 		"(spec/backends/seatbelt.md)\n",
 		p->profile);
+	/* Said in every profile, so no reader takes it for a complete one. */
+	fputs(";; not granted: process-fork, sysctl-read, mach-lookup and the "
+	      "other\n;; operations without a path; the language has no "
+	      "statement for them\n;; yet (spec/backends/seatbelt.md §5)\n",
+	      l->out);
 	for (size_t i = 0; i < p->nsys; i++)
 		nsys += (p->sys[i].platforms & IR_MACOS) != 0;
 	for (size_t i = 0; i < p->nenv; i++)
