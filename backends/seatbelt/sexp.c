@@ -164,12 +164,14 @@ static struct sx *read_form(struct reader *r, unsigned depth)
 	if (c == '"')
 		return read_string(r, x) == 0 ? x : NULL;
 	size_t start = r->pos;
-	while (r->pos < r->len && !strchr(" \t\r\n();\"", r->s[r->pos])) {
-		if (r->s[r->pos] == '\0') {
-			fail(r, r->line, col_of(r), "NUL byte");
-			return NULL;
-		}
+	/* strchr() finds a NUL byte in the set: test for it first. */
+	while (r->pos < r->len && r->s[r->pos] != '\0' &&
+	       !strchr(" \t\r\n();\"", r->s[r->pos]))
 		r->pos++;
+	if (r->pos == start) {
+		fail(r, r->line, col_of(r),
+		     r->s[r->pos] ? "unexpected character" : "NUL byte");
+		return NULL;
 	}
 	x->len = r->pos - start;
 	x->text = arena_strndup(&r->ctx->arena, r->s + start, x->len);

@@ -655,6 +655,20 @@ START_TEST(test_validator)
 }
 END_TEST
 
+/* A NUL byte ends no symbol: it once made the reader loop forever. */
+START_TEST(test_reader_refuses_nul)
+{
+	static const char text[] = "(version 1)(allow file\0read*)";
+	static const char in_string[] =
+		"(version 1)(allow x (literal \"/\0\"))";
+
+	ck_assert_int_eq(sb_validate(ctx, "t.sb", text, sizeof(text) - 1), -1);
+	ck_assert_ptr_nonnull(strstr(diags_text(ctx), "t.sb:1:23: error: NUL"));
+	ck_assert_int_eq(
+		sb_validate(ctx, "t.sb", in_string, sizeof(in_string) - 1), -1);
+}
+END_TEST
+
 START_TEST(test_every_stdlib_profile_validates)
 {
 	for (size_t i = 0; i < unit.files.len; i++) {
@@ -799,6 +813,7 @@ Suite *suite_seatbelt(void)
 	tcase_add_test(tc, test_claude_code_acceptance);
 	tcase_add_loop_test(tc, test_validator, 0,
 			    sizeof(validator_cases) / sizeof(*validator_cases));
+	tcase_add_test(tc, test_reader_refuses_nul);
 	tcase_add_test(tc, test_every_stdlib_profile_validates);
 	tcase_add_test(tc, test_paths_are_spelled_exactly);
 	tcase_add_test(tc, test_what_seatbelt_cannot_say_fails);
