@@ -392,6 +392,68 @@ static void emit_tier(struct lowering *l, enum tier t)
 	}
 }
 
+/* ---- operations without a path --------------------------------------------
+ */
+
+/* The filter that names what an operation acts on. */
+static const char *name_filter(const char *operation)
+{
+	if (!strncmp(operation, "mach-", 5))
+		return "global-name";
+	if (!strcmp(operation, "sysctl-read"))
+		return "sysctl-name";
+	return "iokit-user-client-class"; /* iokit-open */
+}
+
+static bool same_target(const struct ir_sb_rule *a, const struct ir_sb_rule *b)
+{
+	return !strcmp(a->operation, b->operation) && !a->name == !b->name &&
+	       (!a->name || !strcmp(a->name, b->name));
+}
+
+/*
+ * The "seatbelt allow|deny" rules of verdict @v, one per operation and
+ * name (the rules are sorted, so equal ones are neighbours).  An allow
+ * that a deny on the same name follows never decides.
+ */
+static void emit_operations(struct lowering *l, enum ir_verdict v)
+{
+	const struct ir_sb_rule *sb = l->p->sb;
+
+	for (size_t i = 0, end; i < l->p->nsb; i = end) {
+		bool mine = false, denied = false;
+
+		for (end = i; end < l->p->nsb && same_target(&sb[i], &sb[end]);
+		     end++) {
+			if (!(sb[end].platforms & IR_MACOS))
+				continue;
+			denied |= sb[end].verdict == IR_DENY;
+			if (sb[end].verdict != v)
+				continue;
+			mine = true;
+			fprintf(l->out, "; %s (%s)\n",
+				ir_origin_chain(l->ctx, &sb[end].origin),
+				ir_origin_where(l->ctx, &sb[end].origin));
+		}
+		if (!mine)
+			continue;
+		if (v == IR_ALLOW && denied) {
+			fputs(";   never decides: a later rule on the same "
+			      "name does\n",
+			      l->out);
+			continue;
+		}
+		fprintf(l->out, "(%s %s", v == IR_ALLOW ? "allow" : "deny",
+			sb[i].operation);
+		if (sb[i].name) {
+			fprintf(l->out, " (%s ", name_filter(sb[i].operation));
+			put_string(l->out, sb[i].name, strlen(sb[i].name));
+			putc(')', l->out);
+		}
+		fputs(")\n", l->out);
+	}
+}
+
 /* ---- network and signals ------------------------------------------------ */
 
 /* Seatbelt filters name one port or all: a range is one rule per port. */
@@ -468,11 +530,6 @@ static void emit_header(struct lowering *l)
 		";; Seatbelt profile of '%s', by polc "
 		"(spec/backends/seatbelt.md)\n",
 		p->profile);
-	/* Said in every profile, so no reader takes it for a complete one. */
-	fputs(";; not granted: process-fork, sysctl-read, mach-lookup and the "
-	      "other\n;; operations without a path; the language has no "
-	      "statement for them\n;; yet (spec/backends/seatbelt.md §5)\n",
-	      l->out);
 	for (size_t i = 0; i < p->nsys; i++)
 		nsys += (p->sys[i].platforms & IR_MACOS) != 0;
 	for (size_t i = 0; i < p->nenv; i++)
@@ -541,9 +598,12 @@ int sb_lower(struct polc_ctx *ctx, const struct ir_policy *p,
 		fprintf(l.out, "\n;; tier %u: %s\n", t + 1, tier_titles[t]);
 		emit_tier(&l, (enum tier)t);
 		if (t == TIER_ALLOW) {
+			emit_operations(&l, IR_ALLOW);
 			emit_net(&l);
 			emit_signal(&l);
 		}
+		if (t == TIER_DENY)
+			emit_operations(&l, IR_DENY);
 	}
 	fclose(l.out);
 	l.out = open_memstream(&head, &head_len);

@@ -299,6 +299,36 @@ static bool model_allows_op(const struct model *m, unsigned q, const char *path)
 	return best >= 0 ? m->rules[best].allow : m->allow_default;
 }
 
+/*
+ * Seatbelt's answer for an operation without a path, on service or sysctl
+ * @name (NULL: the operation as a whole): the last rule naming the
+ * operation whose filter, if any, names @name.
+ */
+static bool model_allows_named(const struct model *m, const char *op,
+			       const char *name)
+{
+	for (size_t i = m->nrules; i-- > 0;) {
+		const struct sx *f = m->rules[i].form;
+		const struct sx *filter = m->rules[i].filter;
+		bool ops = false;
+
+		for (size_t k = 1; k < f->n && f->items[k]->kind == SX_SYMBOL;
+		     k++)
+			ops |= op_matches(f->items[k], op);
+		if (!ops)
+			continue;
+		if (filter &&
+		    !(name && filter->kind == SX_LIST && filter->n == 2 &&
+		      (sx_is(filter->items[0], "global-name") ||
+		       sx_is(filter->items[0], "sysctl-name") ||
+		       sx_is(filter->items[0], "iokit-user-client-class")) &&
+		      !strcmp(filter->items[1]->text, name)))
+			continue;
+		return m->rules[i].allow;
+	}
+	return m->allow_default;
+}
+
 static unsigned query_op(const char *op)
 {
 	unsigned q = 0;
@@ -459,6 +489,34 @@ static size_t agree_on(const struct ir_policy *p, const struct model *m,
 	return pairs + 1;
 }
 
+/* Operations without a path: every name a rule names, and others. */
+static size_t agree_on_operations(const struct ir_policy *p,
+				  const struct model *m)
+{
+	size_t pairs = 0;
+
+	for (size_t i = 0; i < p->nsb; i++) {
+		const char *op = p->sb[i].operation;
+		const char *names[] = { p->sb[i].name, NULL,
+					"com.example.other" };
+
+		for (size_t k = 0; k < 3; k++, pairs++) {
+			const struct ir_sb_rule *why;
+			bool want =
+				ir_decide_seatbelt(p, IR_MACOS, op, names[k],
+						   &why) == IR_ALLOW;
+
+			if (model_allows_named(m, op, names[k]) != want)
+				ck_abort_msg("%s: %s %s: SBPL %s, decide() %s",
+					     p->profile, op,
+					     names[k] ? names[k] : "(any)",
+					     want ? "denies" : "allows",
+					     want ? "allows" : "denies");
+		}
+	}
+	return pairs;
+}
+
 /* The paths asked about for rule path @r: it and its neighbourhood. */
 static size_t agree_around(const struct ir_policy *p, const struct model *lit,
 			   const struct model *sym, const char *r)
@@ -513,6 +571,8 @@ START_TEST(test_sbpl_agrees_with_decide)
 			for (size_t r = 0; r < p->npaths; r++)
 				pairs += agree_around(p, &lit, &sym,
 						      p->paths[r].path);
+			pairs += agree_on_operations(p, &lit);
+			pairs += agree_on_operations(p, &sym);
 			for (size_t e = 0; e < sizeof(extra) / sizeof(*extra);
 			     e++) {
 				pairs += agree_on(p, &lit, extra[e], false);
@@ -522,7 +582,8 @@ START_TEST(test_sbpl_agrees_with_decide)
 		}
 	}
 	ck_assert_uint_ge(profiles, 12);
-	printf("seatbelt agreement: %zu (operation, path) pairs over %zu "
+	printf("seatbelt agreement: %zu (operation, path or name) pairs over "
+	       "%zu "
 	       "profiles, literal and parameter mode, 0 disagreements\n",
 	       pairs, profiles);
 }
@@ -554,6 +615,14 @@ START_TEST(test_sbpl_agrees_on_overlaps)
 		"    deny delete /a/b/c/d/e;\n"
 		"    platform linux { deny /a/lin; allow all /lin; }\n"
 		"    platform macos { deny write /a/mac; allow rw /mac; }\n"
+		"    seatbelt allow mach-lookup \"a.b\" \"c.d\";\n"
+		"    seatbelt deny mach-lookup \"c.d\";\n"
+		"    seatbelt allow sysctl-read;\n"
+		"    seatbelt deny sysctl-read \"kern.secret\";\n"
+		"    seatbelt allow process-fork;\n"
+		"    seatbelt deny process-fork;\n"
+		"    seatbelt allow mach-register \"x.y\";\n"
+		"    seatbelt allow mach-register \"x.y\";\n"
 		"}\n";
 	struct load_unit u = { 0 };
 	struct model lit, sym;
@@ -566,7 +635,53 @@ START_TEST(test_sbpl_agrees_on_overlaps)
 	lower(resolve_symbolic(&u, "overlaps"), true, &sym);
 	for (size_t r = 0; r < p->npaths; r++)
 		pairs += agree_around(p, &lit, &sym, p->paths[r].path);
+	ck_assert_uint_eq(agree_on_operations(p, &lit), 3 * 9);
 	ck_assert_uint_gt(pairs, 1000);
+}
+END_TEST
+
+/* spec/semantics.md §4.5a: deny beats allow; macOS only. */
+START_TEST(test_decide_seatbelt)
+{
+	static const char policy[] =
+		"profile ops {\n"
+		"    seatbelt allow mach-lookup;\n"
+		"    seatbelt deny mach-lookup \"k.s\";\n"
+		"    seatbelt allow sysctl-read \"hw.ncpu\";\n"
+		"    seatbelt deny process-fork;\n"
+		"    seatbelt allow process-fork;\n"
+		"}\n";
+	struct load_unit u = { 0 };
+	const struct ir_sb_rule *why;
+
+	unit_add(ctx, &u, "ops.pol", policy);
+	const struct ir_policy *p = ir_resolve(ctx, &u, "ops", &opts);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->nsb, 5);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "mach-lookup", "a.b", &why),
+		IR_ALLOW);
+	ck_assert_ptr_null(why->name);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "mach-lookup", "k.s", &why),
+		IR_DENY);
+	ck_assert_str_eq(why->name, "k.s");
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "sysctl-read", "hw.ncpu", &why),
+		IR_ALLOW);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "sysctl-read", "kern.x", &why),
+		IR_DENY);
+	ck_assert_ptr_null(why);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "sysctl-read", NULL, &why),
+		IR_DENY);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_MACOS, "process-fork", NULL, &why),
+		IR_DENY);
+	ck_assert_int_eq(
+		ir_decide_seatbelt(p, IR_LINUX, "mach-lookup", "a.b", &why),
+		IR_DENY);
 }
 END_TEST
 
@@ -810,6 +925,7 @@ Suite *suite_seatbelt(void)
 	tcase_add_test(tc, test_model_takes_the_last_match);
 	tcase_add_test(tc, test_sbpl_agrees_with_decide);
 	tcase_add_test(tc, test_sbpl_agrees_on_overlaps);
+	tcase_add_test(tc, test_decide_seatbelt);
 	tcase_add_test(tc, test_claude_code_acceptance);
 	tcase_add_loop_test(tc, test_validator, 0,
 			    sizeof(validator_cases) / sizeof(*validator_cases));
