@@ -552,6 +552,13 @@ static void check_seatbelt(struct checker *c, const struct ast_stmt *s)
 
 		if (!*w->text)
 			error(c, w->loc, "an empty name names nothing");
+		for (const char *t = w->text; *t; t++)
+			if ((unsigned char)*t < 0x20 || *t == 0x7f) {
+				error(c, w->loc,
+				      "this name holds a control character, "
+				      "which no service or sysctl name has");
+				break;
+			}
 	}
 }
 

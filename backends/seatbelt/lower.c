@@ -445,6 +445,14 @@ static void emit_operations(struct lowering *l, enum ir_verdict v)
 		}
 		fprintf(l->out, "(%s %s", v == IR_ALLOW ? "allow" : "deny",
 			sb[i].operation);
+		for (const char *c = sb[i].name; c && *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				l->failed = true;
+				diag_at(l->ctx, DIAG_ERROR, sb[i].origin.loc,
+					"this name holds a control character, "
+					"which the profile cannot spell");
+				break;
+			}
 		if (sb[i].name) {
 			fprintf(l->out, " (%s ", name_filter(sb[i].operation));
 			put_string(l->out, sb[i].name, strlen(sb[i].name));
