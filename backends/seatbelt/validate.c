@@ -224,32 +224,59 @@ static bool names(const struct rule *r, const char *op)
 	return false;
 }
 
-/* Rules every operation of which a later rule on its filter decides. */
+static int by_filter(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+	int c = strcmp(x->filter, y->filter);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * Rules every operation of which a later rule on the same filter decides.
+ * Sorted by filter (then position), the rules a rule can be shadowed by
+ * are the rest of its run, so the check is linear but for the sort.
+ */
 static void check_shadowing(struct checker *c, struct rule *rules, size_t n)
 {
+	const struct rule **sorted =
+		arena_alloc(&c->ctx->arena, (n + 1) * sizeof(*sorted));
+	const struct sx **by =
+		arena_alloc(&c->ctx->arena, (n + 1) * sizeof(*by));
+
+	if (!sorted || !by)
+		return;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &rules[i];
+	qsort(sorted, n, sizeof(*sorted), by_filter);
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = &rules[i];
+		const struct rule *r = sorted[i];
 		size_t decided = 0;
-		const struct sx *by = NULL;
 
 		for (size_t k = 1; k <= r->nops; k++) {
 			const char *op = r->form->items[k]->text;
 
-			for (size_t j = i + 1; j < n; j++)
-				if (!strcmp(rules[j].filter, r->filter) &&
-				    names(&rules[j], op)) {
+			for (size_t j = i + 1;
+			     j < n && !strcmp(sorted[j]->filter, r->filter);
+			     j++)
+				if (names(sorted[j], op)) {
 					decided++;
-					by = rules[j].form;
+					by[r - rules] = sorted[j]->form;
 					break;
 				}
 		}
-		if (decided == r->nops && by)
-			BADF(c, r->form,
-			     "this rule never decides: later rules on the "
-			     "same filter (the last at line %u) decide each "
-			     "of its operations",
-			     by->line);
+		if (decided < r->nops)
+			by[r - rules] = NULL;
 	}
+	/* Reported in the order of the text. */
+	for (size_t i = 0; i < n; i++)
+		if (by[i])
+			BADF(c, rules[i].form,
+			     "this rule never decides: later rules on the "
+			     "same filter (one at line %u) decide each of its "
+			     "operations",
+			     by[i]->line);
 }
 
 int sb_validate(struct polc_ctx *ctx, const char *name, const char *text,
