@@ -601,7 +601,6 @@ int sb_lower(struct polc_ctx *ctx, const struct ir_policy *p,
 		diag_subject(ctx, DIAG_ERROR, "seatbelt", "out of memory");
 		return -1;
 	}
-	fputs("(version 1)\n(deny default)\n", l.out);
 	for (unsigned t = 0; t < TIER_COUNT; t++) {
 		fprintf(l.out, "\n;; tier %u: %s\n", t + 1, tier_titles[t]);
 		emit_tier(&l, (enum tier)t);
@@ -614,8 +613,10 @@ int sb_lower(struct polc_ctx *ctx, const struct ir_policy *p,
 			emit_operations(&l, IR_DENY);
 	}
 	fclose(l.out);
+	/* The header needs the parameters the rules used; it goes first. */
 	l.out = open_memstream(&head, &head_len);
 	if (l.out) {
+		fputs("(version 1)\n(deny default)\n", l.out);
 		emit_header(&l);
 		emit_command(&l, l.out);
 		fclose(l.out);
