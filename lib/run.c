@@ -96,10 +96,11 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 static const char *substitute(struct polc_ctx *ctx, const char *path,
 			      const struct sb_param *params, size_t n)
 {
+	static const char marks[] = { SB_MARK_ABS, SB_MARK, '\0' };
 	const char *out = "";
 
 	while (*path) {
-		size_t lit = strcspn(path, "\x1d\x1f");
+		size_t lit = strcspn(path, marks);
 		const char *end;
 
 		/* An absolute placeholder is "/" MARK_ABS: drop the "/". */
@@ -164,8 +165,7 @@ static int check_parameters(struct polc_ctx *ctx, const char *profile,
 
 		if (!(r->platforms & IR_MACOS))
 			continue;
-		/* Whether ".." climbs out of a variable depends on its value.
-		 */
+		/* Where ".." after a variable leads depends on its value. */
 		if (strchr(r->raw, '$') &&
 		    (strstr(r->raw, "/..") || strstr(r->raw, "../"))) {
 			diag_at(ctx, DIAG_ERROR, r->origin.loc,
