@@ -1,7 +1,9 @@
 /*
  * build.c - "polc build PROFILE --target landlock [--materialize] [--json]
- * [--abi N] [--best-effort]" and "polc build PROFILE --target seccomp
- * [--arch A] [--raw]"; also the target options polc run shares.
+ * [--abi N] [--best-effort]", "polc build PROFILE --target seccomp
+ * [--arch A] [--raw]" and "polc build PROFILE --target seatbelt
+ * [--sbpl-params] [--best-effort] [-o DIR]"; also the target options polc
+ * run shares.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@ int cli_target_option(const char *command, int argc, char **argv, int *i,
 
 	if (strcmp(a, "--best-effort") == 0) {
 		t->best_effort = true;
+	} else if (strcmp(a, "--sbpl-params") == 0) {
+		t->sbpl_params = true;
 	} else if (strcmp(a, "--json") == 0) {
 		t->json = true;
 	} else if (strcmp(a, "--abi") == 0 || strncmp(a, "--abi=", 6) == 0) {
@@ -39,10 +43,53 @@ int cli_target_option(const char *command, int argc, char **argv, int *i,
 	return 1;
 }
 
+/* The file -o DIR gets: DIR/NAME.sb, NAME the profile's file or name. */
+static char *output_path(const char *dir, const char *profile)
+{
+	const char *base = strrchr(profile, '/');
+	size_t n;
+	char *path;
+
+	base = base ? base + 1 : profile;
+	n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".pol") == 0)
+		n -= 4;
+	path = malloc(strlen(dir) + n + 8);
+	if (path)
+		sprintf(path, "%s/%.*s.sb", dir, (int)n, base);
+	return path;
+}
+
+/* Build into DIR/NAME.sb, written only when the build succeeds. */
+static int build_to(struct cli *cli, const char *profile, const char *target,
+		    const struct polc_target_options *t, const char *dir)
+{
+	char *text = NULL, *path = output_path(dir, profile);
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int status;
+
+	if (!mem || !path) {
+		if (mem)
+			fclose(mem);
+		free(text);
+		free(path);
+		return cli_usage_error("build", "out of memory");
+	}
+	int rc = polc_build(cli->ctx, profile, target, t, mem);
+	fclose(mem);
+	status = cli_finish(cli);
+	if (rc == 0 && status == EXIT_OK && cli_write_file(path, text, len))
+		status = EXIT_USAGE;
+	free(text);
+	free(path);
+	return status;
+}
+
 int cmd_build(struct cli *cli, int argc, char **argv)
 {
 	struct polc_target_options t = { 0 };
-	const char *profile = NULL, *target = NULL;
+	const char *profile = NULL, *target = NULL, *dir = NULL;
 	int status = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -61,6 +108,8 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 			t.arch = argv[++i];
 		else if (strncmp(argv[i], "--arch=", 7) == 0)
 			t.arch = argv[i] + 7;
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			dir = argv[++i];
 		else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
 			target = argv[++i];
 		else if (strncmp(argv[i], "--target=", 9) == 0)
@@ -78,8 +127,13 @@ int cmd_build(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("build", "which profile?");
 	if (!target)
 		return cli_usage_error("build",
-				       "which target? (--target landlock or "
-				       "--target seccomp)");
+				       "which target? (--target landlock, "
+				       "seccomp or seatbelt)");
+	if (dir && strcmp(target, "seatbelt") != 0)
+		return cli_usage_error("build", "-o DIR is for --target "
+						"seatbelt");
+	if (dir)
+		return build_to(cli, profile, target, &t, dir);
 	if (t.raw && isatty(STDOUT_FILENO))
 		return cli_usage_error("build", "--raw writes binary: redirect "
 						"it to a file");

@@ -48,6 +48,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 int cli_target_option(const char *command, int argc, char **argv, int *i,
 		      struct polc_target_options *t, int *status);
 
+/*
+ * Write @path atomically: a temporary file in the same directory, fsync,
+ * rename; an existing file keeps its mode, and anything but a regular file
+ * is refused.  Reports failures on stderr; returns 0 or -1.
+ */
+int cli_write_file(const char *path, const char *text, size_t len);
+
 int cmd_validate(struct cli *cli, int argc, char **argv);
 int cmd_fmt(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);

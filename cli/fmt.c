@@ -49,13 +49,13 @@ static int write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
-static int replace_file(const char *path, const char *text, size_t len)
+int cli_write_file(const char *path, const char *text, size_t len)
 {
-	struct stat st;
+	struct stat st = { .st_mode = S_IFREG | 0644 };
 	char *tmp = malloc(strlen(path) + 16);
 	int fd = -1;
 
-	if (!tmp || stat(path, &st) != 0)
+	if (!tmp || (stat(path, &st) != 0 && errno != ENOENT))
 		goto fail;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;
@@ -79,8 +79,7 @@ static int replace_file(const char *path, const char *text, size_t len)
 	free(tmp);
 	return 0;
 fail:
-	fprintf(stderr, "%s: error: cannot rewrite: %s\n", path,
-		strerror(errno));
+	fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(tmp);
@@ -124,7 +123,7 @@ int cmd_fmt(struct cli *cli, int argc, char **argv)
 			}
 		} else if (write_back) {
 			if (!same_contents(argv[i], text, len) &&
-			    replace_file(argv[i], text, len) != 0)
+			    cli_write_file(argv[i], text, len) != 0)
 				status = EXIT_USAGE;
 		} else {
 			fwrite(text, 1, len, stdout);

@@ -1,6 +1,6 @@
 /*
- * run.c - "polc run -p PROFILE [--abi N] [--best-effort] [--dry-run]
- * [--json] -- CMD [ARG...]".
+ * run.c - "polc run -p PROFILE [--target landlock|seatbelt] [--abi N]
+ * [--best-effort] [--dry-run] [--json] -- CMD [ARG...]".
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +32,10 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "--dry-run") == 0)
 			o.dry_run = true;
+		else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc &&
+			 (!strcmp(argv[i + 1], "seatbelt") ||
+			  !strcmp(argv[i + 1], "landlock")))
+			o.seatbelt = !strcmp(argv[++i], "seatbelt");
 		else if ((strcmp(argv[i], "-p") == 0 ||
 			  strcmp(argv[i], "--profile") == 0) &&
 			 i + 1 < argc)

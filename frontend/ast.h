@@ -102,8 +102,9 @@ enum ast_stmt_kind {
 	AST_NETWORK,  /* network …; */
 	AST_SYSCALL,  /* syscall word… [if cond && …]; */
 	AST_IPC,      /* ipc allow|deny kind…; */
-	AST_ENV,    /* [override] env pass|drop pattern…; env set N = "v"; */
-	AST_EXPECT, /* expect allow|deny …; */
+	AST_ENV, /* [override] env pass|drop pattern…; env set N = "v"; */
+	AST_SEATBELT, /* seatbelt allow|deny operation ["name"…]; */
+	AST_EXPECT,   /* expect allow|deny …; */
 };
 
 enum ast_network_form {
@@ -179,6 +180,11 @@ struct ast_stmt {
 			struct ast_word *name;	 /* set */
 			struct ast_word *value;	 /* set */
 		} env;				 /* ENV */
+		struct {
+			enum ast_verdict verdict;
+			struct ast_word *op;
+			struct ptrvec names; /* ast_word *, quoted */
+		} seatbelt;		     /* SEATBELT */
 		struct {
 			enum ast_expect_form form;
 			enum ast_verdict verdict;

@@ -535,6 +535,33 @@ static void check_env_name(struct checker *c, const struct ast_word *w,
 		      w->text, pattern ? "pattern" : "name");
 }
 
+/* Names filter the operations that have them (global or sysctl names). */
+static void check_seatbelt(struct checker *c, const struct ast_stmt *s)
+{
+	uint64_t takes_names;
+
+	if (!lookup_word(c, &names_seatbelt_op, s->u.seatbelt.op, &takes_names))
+		return;
+	if (s->u.seatbelt.names.len && !takes_names)
+		error(c, s->u.seatbelt.op->loc,
+		      "'%s' takes no names: it is allowed or denied as a "
+		      "whole",
+		      s->u.seatbelt.op->text);
+	for (size_t i = 0; i < s->u.seatbelt.names.len; i++) {
+		const struct ast_word *w = s->u.seatbelt.names.items[i];
+
+		if (!*w->text)
+			error(c, w->loc, "an empty name names nothing");
+		for (const char *t = w->text; *t; t++)
+			if ((unsigned char)*t < 0x20 || *t == 0x7f) {
+				error(c, w->loc,
+				      "this name holds a control character, "
+				      "which no service or sysctl name has");
+				break;
+			}
+	}
+}
+
 static void check_env(struct checker *c, const struct ast_stmt *s)
 {
 	uint64_t v;
@@ -880,6 +907,7 @@ static void check_stmt(struct checker *c, struct body *b, struct ast_stmt *s,
 	case AST_NETWORK: check_network(c, &s->u.network); break;
 	case AST_SYSCALL: check_syscall(c, s); break;
 	case AST_ENV: check_env(c, s); break;
+	case AST_SEATBELT: check_seatbelt(c, s); break;
 	case AST_EXPECT: check_expect(c, s); break;
 	}
 }

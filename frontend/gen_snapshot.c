@@ -350,6 +350,16 @@ static void put_stmt_body(struct writer *w, const struct ast_stmt *x,
 		fputs(" }", body);
 		break;
 	}
+	case AST_SEATBELT: {
+		unsigned op = word(w, x->u.seatbelt.op);
+		unsigned names = vector(w, &x->u.seatbelt.names, word_node);
+		fprintf(body, ", .u.seatbelt = { %d, ", x->u.seatbelt.verdict);
+		put_ref(body, op);
+		fputs(", ", body);
+		put_vector(body, names, x->u.seatbelt.names.len);
+		fputs(" }", body);
+		break;
+	}
 	case AST_EXPECT: {
 		struct access_ids a = access_parts(w, &x->u.expect.access);
 		unsigned subjects = vector(w, &x->u.expect.subjects, word_node);

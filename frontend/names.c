@@ -44,6 +44,12 @@ TABLE(names_ipc, "IPC scope", { "signal", 0 }, { "abstract_unix", 1 });
 
 TABLE(names_env_action, "env action", { "pass", 0 }, { "drop", 1 });
 
+TABLE(names_seatbelt_op, "Seatbelt operation", { "mach-lookup", 1 },
+      { "mach-register", 1 }, { "sysctl-read", 1 }, { "iokit-open", 1 },
+      { "process-fork", 0 }, { "pseudo-tty", 0 }, { "ipc-posix-sem", 0 },
+      { "ipc-posix-shm-read-data", 0 }, { "ipc-posix-shm-write-data", 0 },
+      { "system-socket", 0 });
+
 TABLE(names_net_op, "network operation", { "connect", 0 }, { "bind", 1 });
 
 TABLE(names_net_proto, "protocol", { "tcp", 6 }, { "udp", 17 });

@@ -46,6 +46,8 @@ extern const struct name_table names_net_op;	     /* connect bind */
 extern const struct name_table names_net_proto;	     /* tcp udp */
 extern const struct name_table names_constant;	     /* TIOCSTI AF_UNIX … */
 extern const struct name_table names_builtin_var;    /* HOME TMPDIR … */
+/* Seatbelt operations a path cannot name; the value: takes names. */
+extern const struct name_table names_seatbelt_op; /* mach-lookup … */
 
 /* Value of @word in @t; false when it is not there. */
 bool names_lookup(const struct name_table *t, const char *word,

@@ -110,7 +110,8 @@ static bool starts_stmt(int token)
 	case KW_DESCRIPTION: case KW_META: case KW_REQUIRED: case KW_USE:
 	case KW_EXCLUDE: case KW_ALLOW: case KW_DENY: case KW_OVERRIDE:
 	case KW_WORKDIR: case KW_LET: case KW_PLATFORM: case KW_NETWORK:
-	case KW_SYSCALL: case KW_IPC: case KW_ENV: case KW_EXPECT: case '}':
+	case KW_SYSCALL: case KW_IPC: case KW_ENV: case KW_EXPECT:
+	case KW_SEATBELT: case '}':
 		return true;
 	default:
 		return false;
@@ -179,6 +180,7 @@ static bool resumes(const struct polc_parse *p, int token)
 %token KW_IF "if"
 %token KW_IMPORT "import"
 %token KW_IPC "ipc"
+%token KW_SEATBELT "seatbelt"
 %token KW_LANDLOCK "landlock"
 %token KW_LET "let"
 %token KW_META "meta"
@@ -372,6 +374,19 @@ stmt
 			$$ = stmt(p, AST_IPC, @$);
 			$$->u.ipc.verdict = $2;
 			$$->u.ipc.kinds = $3;
+		}
+	| KW_SEATBELT verdict IDENT ';'
+		{
+			$$ = stmt(p, AST_SEATBELT, @$);
+			$$->u.seatbelt.verdict = $2;
+			$$->u.seatbelt.op = $3;
+		}
+	| KW_SEATBELT verdict IDENT strings ';'
+		{
+			$$ = stmt(p, AST_SEATBELT, @$);
+			$$->u.seatbelt.verdict = $2;
+			$$->u.seatbelt.op = $3;
+			$$->u.seatbelt.names = $4;
 		}
 	| env_stmt
 	| expect_stmt

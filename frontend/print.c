@@ -461,6 +461,15 @@ static void print_stmt(struct printer *p, const struct ast_stmt *s,
 		word(p, verdict_word(s->u.ipc.verdict));
 		words(p, &s->u.ipc.kinds);
 		break;
+	case AST_SEATBELT:
+		word(p, "seatbelt");
+		word(p, verdict_word(s->u.seatbelt.verdict));
+		word(p, s->u.seatbelt.op->text);
+		for (size_t i = 0; i < s->u.seatbelt.names.len; i++)
+			word(p, quoted(p, ((const struct ast_word *)
+						   s->u.seatbelt.names.items[i])
+						  ->text));
+		break;
 	case AST_ENV:
 		word(p, "env");
 		if (s->u.env.action) {

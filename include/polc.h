@@ -129,6 +129,7 @@ POLC_API int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json,
  * @json: print JSON rather than a listing
  * @raw: write the raw program rather than a listing (seccomp)
  * @arch: "x86_64" or "aarch64" (seccomp); NULL for the native one
+ * @sbpl_params: keep the built-in variables as (param "NAME") (seatbelt)
  */
 struct polc_target_options {
 	unsigned abi;
@@ -137,18 +138,35 @@ struct polc_target_options {
 	bool json;
 	bool raw;
 	const char *arch;
+	bool sbpl_params;
 };
 
-/* Print what PROFILE lowers to for @target ("landlock" or "seccomp"). */
+/*
+ * Print what PROFILE lowers to for @target ("landlock", "seccomp" or
+ * "seatbelt").
+ */
 POLC_API int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 			const struct polc_target_options *opts, FILE *out);
+
+/*
+ * Check the text @target emits ("seatbelt" only): for each of @args, a
+ * profile is built (literal and with parameters) and its SBPL checked; an
+ * argument ending in ".sb", or a path that does not end in ".pol", is read
+ * as SBPL.  Balanced s-expressions, escapes, known operations and filters,
+ * no rule that never decides (spec/backends/seatbelt.md §7).
+ */
+POLC_API int polc_validate_target(polc_ctx *ctx, const char *target,
+				  const char *const *args, size_t nargs);
 
 /**
  * struct polc_run_options - polc run
  * @profile: the PROFILE argument
  * @target: @abi and @best_effort as for polc_build
  * @dry_run: print the materialised ruleset and the report, and the seccomp
- *           listing (not with @target.json), instead
+ *           listing (not with @target.json), instead; with @seatbelt, the
+ *           profile and the sandbox-exec command line
+ * @seatbelt: run under a Seatbelt profile with /usr/bin/sandbox-exec (the
+ *            default on macOS; elsewhere only --dry-run can)
  * @argv: the command, NULL-terminated
  * @before_exec: called once everything is ready, just before the command
  *               starts (the CLI prints warnings there); may be NULL
@@ -158,6 +176,7 @@ struct polc_run_options {
 	const char *profile;
 	struct polc_target_options target;
 	bool dry_run;
+	bool seatbelt;
 	char *const *argv;
 	void (*before_exec)(polc_ctx *ctx, void *arg);
 	void *arg;

@@ -258,6 +258,31 @@ enum ir_verdict ir_decide_env(const struct ir_policy *p, unsigned platform,
 	return IR_ALLOW;
 }
 
+enum ir_verdict ir_decide_seatbelt(const struct ir_policy *p, unsigned platform,
+				   const char *operation, const char *name,
+				   const struct ir_sb_rule **why)
+{
+	const struct ir_sb_rule *allow = NULL;
+
+	*why = NULL;
+	for (size_t i = 0; i < p->nsb; i++) {
+		const struct ir_sb_rule *r = &p->sb[i];
+
+		if (!(r->platforms & platform) ||
+		    strcmp(r->operation, operation) != 0 ||
+		    (r->name && (!name || strcmp(r->name, name) != 0)))
+			continue;
+		if (r->verdict == IR_DENY) {
+			*why = r;
+			return IR_DENY;
+		}
+		if (!allow)
+			allow = r;
+	}
+	*why = allow;
+	return allow ? IR_ALLOW : IR_DENY;
+}
+
 /* ---- syscalls -------------------------------------------------------- */
 
 /*

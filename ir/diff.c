@@ -160,6 +160,7 @@ struct diff {
 	struct changes sys;
 	struct changes env;
 	struct changes env_rules;
+	struct changes sb;
 };
 
 /* ---- paths --------------------------------------------------------------- */
@@ -943,6 +944,66 @@ static void diff_env(struct diff *d)
 	}
 }
 
+/* ---- Seatbelt operations ------------------------------------------------- */
+
+/* An operation (on one name, or as a whole) whose decision changes. */
+struct sb_change {
+	unsigned platforms;
+	const char *operation;
+	const char *name; /* NULL: the operation as a whole */
+	enum ir_verdict from;
+	enum ir_verdict to;
+};
+
+static bool same_sb(const void *x, const void *y)
+{
+	const struct sb_change *p = x, *q = y;
+
+	return strcmp(p->operation, q->operation) == 0 &&
+	       cmp_nullable(p->name, q->name) == 0 && p->from == q->from &&
+	       p->to == q->to;
+}
+
+static int cmp_sb(const void *x, const void *y)
+{
+	const struct sb_change *p = x, *q = y;
+	int c = strcmp(p->operation, q->operation);
+
+	if (!c)
+		c = cmp_int(p->name != NULL, q->name != NULL);
+	if (!c)
+		c = cmp_nullable(p->name, q->name);
+	return c ? c
+		 : cmp_int(platform_rank(p->platforms),
+			   platform_rank(q->platforms));
+}
+
+/* Every operation, and every name, that a rule of either side names. */
+static void diff_seatbelt(struct diff *d)
+{
+	const struct ir_policy *sides[] = { d->a, d->b };
+
+	for (size_t s = 0; s < 2; s++)
+		for (size_t i = 0; i < sides[s]->nsb; i++) {
+			const struct ir_sb_rule *r = &sides[s]->sb[i];
+			const struct ir_sb_rule *why;
+			struct sb_change c = {
+				.platforms = IR_MACOS,
+				.operation = r->operation,
+				.name = r->name,
+				.from = ir_decide_seatbelt(d->a, IR_MACOS,
+							   r->operation,
+							   r->name, &why),
+				.to = ir_decide_seatbelt(d->b, IR_MACOS,
+							 r->operation, r->name,
+							 &why),
+			};
+
+			if (c.from != c.to)
+				add_change(d->ctx, &d->sb, &c);
+		}
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 enum { PATH_W = 34, NAME_W = 24 };
@@ -1168,6 +1229,28 @@ static void text_env(struct diff *d, FILE *out)
 	}
 }
 
+static const char *verdict_word(enum ir_verdict v)
+{
+	return v == IR_ALLOW ? "allow" : "deny";
+}
+
+static void text_seatbelt(struct diff *d, FILE *out)
+{
+	const struct sb_change *c = d->sb.items;
+
+	if (d->sb.len)
+		fputs("seatbelt:\n", out);
+	for (size_t i = 0; i < d->sb.len; i++) {
+		fprintf(out, "  %s", c[i].operation);
+		if (c[i].name) {
+			fputc(' ', out);
+			text_quoted(out, c[i].name);
+		}
+		fprintf(out, ": %s -> %s%s\n", verdict_word(c[i].from),
+			verdict_word(c[i].to), platform_tag(c[i].platforms));
+	}
+}
+
 static void text_settings(struct diff *d, FILE *out)
 {
 	const struct scalar_change *s = d->scalars.items;
@@ -1205,6 +1288,7 @@ static void print_text(struct diff *d, FILE *out, bool differ)
 	text_net(d, out);
 	text_sys(d, out);
 	text_env(d, out);
+	text_seatbelt(d, out);
 	text_settings(d, out);
 }
 
@@ -1385,6 +1469,28 @@ static void json_env(FILE *out, const struct diff *d)
 	json_array_end(out, d->env_rules.len);
 }
 
+static void json_seatbelt(FILE *out, const struct diff *d)
+{
+	const struct sb_change *c = d->sb.items;
+
+	fputs(",\n  \"seatbelt\": [", out);
+	for (size_t i = 0; i < d->sb.len; i++) {
+		json_element(out, i);
+		fputs("{\"operation\": ", out);
+		json_write_string(out, c[i].operation);
+		fputs(", \"name\": ", out);
+		if (c[i].name)
+			json_write_string(out, c[i].name);
+		else
+			fputs("null", out);
+		fputs(", ", out);
+		json_platforms(out, c[i].platforms);
+		fprintf(out, ", \"from\": \"%s\", \"to\": \"%s\"}",
+			verdict_word(c[i].from), verdict_word(c[i].to));
+	}
+	json_array_end(out, d->sb.len);
+}
+
 static void json_scalar_value(FILE *out, const struct scalar_change *c,
 			      unsigned v, unsigned err)
 {
@@ -1437,6 +1543,7 @@ static void print_json(struct diff *d, FILE *out, bool differ)
 	json_net(out, d);
 	json_sys(out, &d->sys);
 	json_env(out, d);
+	json_seatbelt(out, d);
 	json_settings(out, d);
 	fputs("\n}\n", out);
 }
@@ -1470,9 +1577,12 @@ bool ir_diff(struct polc_ctx *ctx, const struct ir_policy *a,
 		.env_rules = { .size = sizeof(struct env_rule_change),
 			       .same = same_env_rule_change,
 			       .cmp = cmp_env_rule_change },
+		.sb = { .size = sizeof(struct sb_change),
+			.same = same_sb,
+			.cmp = cmp_sb },
 	};
-	struct changes *all[] = { &d.paths, &d.scalars, &d.net,
-				  &d.sys,   &d.env,	&d.env_rules };
+	struct changes *all[] = { &d.paths, &d.scalars,	  &d.net, &d.sys,
+				  &d.env,   &d.env_rules, &d.sb };
 	bool differ = false;
 
 	diff_paths(&d);
@@ -1480,6 +1590,7 @@ bool ir_diff(struct polc_ctx *ctx, const struct ir_policy *a,
 	diff_net(&d);
 	diff_sys(&d);
 	diff_env(&d);
+	diff_seatbelt(&d);
 	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		sort_changes(all[i]);
 		differ |= all[i]->len > 0;

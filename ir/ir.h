@@ -202,6 +202,20 @@ struct ir_env_rule {
 };
 
 /**
+ * struct ir_sb_rule - a Seatbelt operation that no path names
+ * @verdict: allow or deny
+ * @operation: "mach-lookup", "sysctl-read", "process-fork" …
+ * @name: the service or sysctl name it is limited to; NULL: every one
+ */
+struct ir_sb_rule {
+	enum ir_verdict verdict;
+	const char *operation;
+	const char *name;
+	unsigned platforms;
+	struct ir_origin origin;
+};
+
+/**
  * struct ir_setting - a scalar setting on one platform
  * @set: whether a profile set it (else the default applies)
  * @origin: where it was set
@@ -264,6 +278,7 @@ struct ir_expect {
  * @net: network rules, sorted
  * @sys: syscall rules, sorted by syscall
  * @env: env rules, sorted
+ * @sb: Seatbelt operation rules, sorted by operation, then name
  * @expects: assertions, in source order of their files
  */
 struct ir_policy {
@@ -285,6 +300,8 @@ struct ir_policy {
 	size_t nsys;
 	const struct ir_env_rule *env;
 	size_t nenv;
+	const struct ir_sb_rule *sb;
+	size_t nsb;
 	const struct ir_expect *expects;
 	size_t nexpects;
 };
@@ -316,6 +333,9 @@ enum ir_builtin {
 
 /* The index of built-in variable @name ("HOME"), or -1. */
 int ir_builtin_index(const char *name);
+
+/* The name of built-in variable @var ("HOME"). */
+const char *ir_builtin_name(enum ir_builtin var);
 
 /**
  * struct ir_options - how to resolve
@@ -375,6 +395,17 @@ void ir_decide_path(struct polc_ctx *ctx, const struct ir_policy *p,
 enum ir_verdict ir_decide_net(const struct ir_policy *p, unsigned platform,
 			      enum ir_net_kind kind, unsigned proto,
 			      unsigned port, const struct ir_net_rule **why);
+
+/*
+ * Whether Seatbelt operation @operation on @name (a service or sysctl
+ * name; NULL for an operation without names) is allowed: a deny on the
+ * operation, for every name or for @name, beats an allow; else an allow
+ * for every name or for @name grants; else deny.  *why receives the
+ * deciding rule (NULL: the default).
+ */
+enum ir_verdict ir_decide_seatbelt(const struct ir_policy *p, unsigned platform,
+				   const char *operation, const char *name,
+				   const struct ir_sb_rule **why);
 
 /*
  * What happens to environment variable @name: IR_ALLOW when its value

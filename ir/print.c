@@ -619,6 +619,25 @@ static void print_env(struct txt *t, const struct ir_policy *p)
 	}
 }
 
+static void print_seatbelt(struct txt *t, const struct ir_policy *p)
+{
+	section(t, "seatbelt", p->nsb);
+	for (size_t i = 0; i < p->nsb; i++) {
+		const struct ir_sb_rule *r = &p->sb[i];
+
+		txt_pad(t, INDENT, 0);
+		txt_puts(t, r->verdict == IR_ALLOW ? "allow " : "deny  ");
+		txt_word(t, r->operation);
+		if (r->name) {
+			txt_puts(t, " ");
+			txt_quoted(t, r->name);
+		}
+		txt_platforms(t, r->platforms);
+		txt_origin(t, ENV_COMMENT, &r->origin);
+		txt_end(t);
+	}
+}
+
 static size_t expect_nsubjects(const struct ir_expect *e)
 {
 	if (e->stmt->u.expect.form == AST_EXPECT_NETWORK && !e->nsubjects)
@@ -712,6 +731,7 @@ void ir_print(struct polc_ctx *ctx, const struct ir_policy *p, FILE *out)
 	print_net(&t, p);
 	print_sys(&t, p);
 	print_env(&t, p);
+	print_seatbelt(&t, p);
 	print_expects(&t, p);
 }
 
@@ -994,6 +1014,18 @@ static void json_env(struct polc_ctx *ctx, struct jw *w,
 	jw_close(w, '}');
 }
 
+static void json_sb(struct polc_ctx *ctx, struct jw *w,
+		    const struct ir_sb_rule *r)
+{
+	jw_open(w, NULL, '{', false);
+	jw_string(w, "verdict", r->verdict == IR_ALLOW ? "allow" : "deny");
+	jw_string(w, "operation", r->operation);
+	jw_string(w, "name", r->name);
+	json_platforms(w, r->platforms);
+	json_origin(ctx, w, "provenance", &r->origin);
+	jw_close(w, '}');
+}
+
 static void json_expect(struct polc_ctx *ctx, struct jw *w,
 			const struct ir_expect *e)
 {
@@ -1066,6 +1098,10 @@ void ir_print_json(struct polc_ctx *ctx, const struct ir_policy *p, FILE *out)
 	jw_open(&w, "env", '[', false);
 	for (size_t i = 0; i < p->nenv; i++)
 		json_env(ctx, &w, &p->env[i]);
+	jw_close(&w, ']');
+	jw_open(&w, "seatbelt", '[', false);
+	for (size_t i = 0; i < p->nsb; i++)
+		json_sb(ctx, &w, &p->sb[i]);
 	jw_close(&w, ']');
 	jw_open(&w, "expect", '[', false);
 	for (size_t i = 0; i < p->nexpects; i++)

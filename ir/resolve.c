@@ -87,6 +87,8 @@ struct resolver {
 	size_t nsys, csys;
 	struct ir_env_rule *env;
 	size_t nenv, cenv;
+	struct ir_sb_rule *sb;
+	size_t nsb, csb;
 	struct ir_expect *expects;
 	size_t nexpects, cexpects;
 };
@@ -1056,6 +1058,35 @@ static void add_syscall(struct resolver *r, const struct source_body *b,
 	}
 }
 
+static void push_sb(struct resolver *r, const struct source_body *b,
+		    const struct ast_stmt *s, unsigned mask,
+		    const struct ast_word *name)
+{
+	struct ir_sb_rule *rule;
+
+	/* Seatbelt is macOS's: on Linux the rule means nothing. */
+	if (!(mask & IR_MACOS))
+		return;
+	rule = arena_array_push(&r->ctx->arena, (void **)&r->sb, &r->nsb,
+				&r->csb, sizeof(*rule));
+
+	rule->verdict = s->u.seatbelt.verdict == AST_ALLOW ? IR_ALLOW : IR_DENY;
+	rule->operation = s->u.seatbelt.op->text;
+	rule->name = name ? name->text : NULL;
+	rule->platforms = IR_MACOS;
+	rule->origin = origin_of(b, name ? name->loc : s->u.seatbelt.op->loc);
+}
+
+/* One rule per name, or one for the whole operation. */
+static void add_seatbelt(struct resolver *r, const struct source_body *b,
+			 const struct ast_stmt *s, unsigned mask)
+{
+	if (!s->u.seatbelt.names.len)
+		push_sb(r, b, s, mask, NULL);
+	for (size_t i = 0; i < s->u.seatbelt.names.len; i++)
+		push_sb(r, b, s, mask, s->u.seatbelt.names.items[i]);
+}
+
 static void add_env(struct resolver *r, const struct source_body *b,
 		    const struct ast_stmt *s, unsigned mask)
 {
@@ -1214,6 +1245,7 @@ static void add_body(struct resolver *r, const struct source_body *b,
 		case AST_NETWORK: add_network(r, b, s, mask); break;
 		case AST_SYSCALL: add_syscall(r, b, s, mask); break;
 		case AST_ENV: add_env(r, b, s, mask); break;
+		case AST_SEATBELT: add_seatbelt(r, b, s, mask); break;
 		case AST_EXPECT:
 			if (b->expects)
 				add_expect(r, b, s, mask);
@@ -1357,6 +1389,24 @@ static int net_cmp(const void *pa, const void *pb, void *arg)
 	int c = strcmp(a->host ? a->host : "", b->host ? b->host : "");
 	if (c)
 		return c;
+	CMP(a->platforms, b->platforms);
+	return origin_cmp(arg, &a->origin, &b->origin);
+}
+
+static int sb_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ir_sb_rule *a = pa, *b = pb;
+	int c = strcmp(a->operation, b->operation);
+
+	if (c)
+		return c;
+	/* The operation as a whole first, then its names. */
+	if (!a->name != !b->name)
+		return a->name ? 1 : -1;
+	c = a->name ? strcmp(a->name, b->name) : 0;
+	if (c)
+		return c;
+	CMP(a->verdict, b->verdict);
 	CMP(a->platforms, b->platforms);
 	return origin_cmp(arg, &a->origin, &b->origin);
 }
@@ -1558,6 +1608,8 @@ static void finish_policy(struct resolver *r)
 		qsort_r(r->sys, r->nsys, sizeof(*r->sys), sys_cmp, r->ctx);
 	if (r->nenv)
 		qsort_r(r->env, r->nenv, sizeof(*r->env), env_cmp, r->ctx);
+	if (r->nsb)
+		qsort_r(r->sb, r->nsb, sizeof(*r->sb), sb_cmp, r->ctx);
 	if (r->nexpects)
 		qsort_r(r->expects, r->nexpects, sizeof(*r->expects),
 			expect_cmp, r->ctx);
@@ -1569,6 +1621,8 @@ static void finish_policy(struct resolver *r)
 	p->nsys = r->nsys;
 	p->env = r->env;
 	p->nenv = r->nenv;
+	p->sb = r->sb;
+	p->nsb = r->nsb;
 	p->expects = r->expects;
 	p->nexpects = r->nexpects;
 

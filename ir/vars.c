@@ -35,6 +35,11 @@ int ir_builtin_index(const char *name)
 	return -1;
 }
 
+const char *ir_builtin_name(enum ir_builtin var)
+{
+	return builtin_names[var];
+}
+
 /**
  * struct definition - what a name refers to
  * @name: the let's name word (NULL for a built-in)

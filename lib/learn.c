@@ -277,7 +277,7 @@ int polc_learn(polc_ctx *ctx, const struct polc_learn_options *o, int *status)
 	}
 	/* The command sees the environment the base lets through, as it
 	 * will under polc run: no secrets from the user's shell. */
-	char **env = lib_child_environment(ctx, p);
+	char **env = lib_child_environment(ctx, p, IR_LINUX);
 	if (!env || arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "learn", "out of memory");
 		return -1;

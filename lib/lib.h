@@ -29,8 +29,17 @@ const char *lib_env_rule(struct polc_ctx *ctx, const struct ir_env_rule *r);
 const struct ir_policy *lib_resolve_in(struct polc_ctx *ctx, const char *arg,
 				       bool raw, struct load_unit **unit);
 
-/* environ filtered by @p's env rules, plus its env set values (arena). */
-char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p);
+/* environ filtered by @p's env rules on @platform, plus its env set
+ * values (arena). */
+char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p,
+			     unsigned platform);
+/*
+ * Resolve a PROFILE argument with the built-ins bound to @values (indexed
+ * like enum ir_builtin; NULL: the documented default) rather than to the
+ * values given; NULL after errors.
+ */
+const struct ir_policy *lib_resolve_with(struct polc_ctx *ctx, const char *arg,
+					 const char *const *values);
 
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);

@@ -23,8 +23,12 @@
 #include "ir/vars.h"
 #include "lib/lib.h"
 
-/* The built-ins' values: as given, else their documented defaults. */
-static void build_options(struct polc_ctx *ctx, struct ir_options *o, bool raw)
+/*
+ * The built-ins' values: @values (by default those given), else their
+ * documented defaults.
+ */
+static void options_from(struct polc_ctx *ctx, struct ir_options *o, bool raw,
+			 const char *const *values)
 {
 	static const struct {
 		enum ir_builtin var;
@@ -35,12 +39,12 @@ static void build_options(struct polc_ctx *ctx, struct ir_options *o, bool raw)
 		{ IR_VAR_XDG_DATA_HOME, ".local/share" },
 		{ IR_VAR_XDG_STATE_HOME, ".local/state" },
 	};
-	const char *home = ctx->variables[IR_VAR_HOME];
+	const char *home = values[IR_VAR_HOME];
 
 	memset(o, 0, sizeof(*o));
 	o->raw = raw;
 	for (int i = 0; i < IR_VAR_COUNT; i++)
-		o->builtins[i] = ctx->variables[i];
+		o->builtins[i] = values[i];
 	if (!o->builtins[IR_VAR_TMPDIR])
 		o->builtins[IR_VAR_TMPDIR] = "/tmp";
 	for (size_t i = 0; home && i < sizeof(xdg) / sizeof(*xdg); i++)
@@ -50,6 +54,11 @@ static void build_options(struct polc_ctx *ctx, struct ir_options *o, bool raw)
 	if (!o->builtins[IR_VAR_XDG_RUNTIME_DIR] && o->builtins[IR_VAR_UID])
 		o->builtins[IR_VAR_XDG_RUNTIME_DIR] = arena_printf(
 			&ctx->arena, "/run/user/%s", o->builtins[IR_VAR_UID]);
+}
+
+static void build_options(struct polc_ctx *ctx, struct ir_options *o, bool raw)
+{
+	options_from(ctx, o, raw, ctx->variables);
 }
 
 /* The profiles @file defines, in source order. */
@@ -131,25 +140,33 @@ static struct load_unit *load_for(struct polc_ctx *ctx, const char *arg,
 	return unit;
 }
 
-static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
-					   const char *arg, bool raw,
-					   struct load_unit **unit_out);
+static const struct ir_policy *resolve_with(struct polc_ctx *ctx,
+					    const char *arg, bool raw,
+					    const char *const *values,
+					    struct load_unit **unit_out);
 
 const struct ir_policy *lib_resolve(struct polc_ctx *ctx, const char *arg,
 				    bool raw)
 {
-	return resolve_arg(ctx, arg, raw, NULL);
+	return resolve_with(ctx, arg, raw, ctx->variables, NULL);
+}
+
+const struct ir_policy *lib_resolve_with(struct polc_ctx *ctx, const char *arg,
+					 const char *const *values)
+{
+	return resolve_with(ctx, arg, false, values, NULL);
 }
 
 const struct ir_policy *lib_resolve_in(struct polc_ctx *ctx, const char *arg,
 				       bool raw, struct load_unit **unit)
 {
-	return resolve_arg(ctx, arg, raw, unit);
+	return resolve_with(ctx, arg, raw, ctx->variables, unit);
 }
 
-static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
-					   const char *arg, bool raw,
-					   struct load_unit **unit_out)
+static const struct ir_policy *resolve_with(struct polc_ctx *ctx,
+					    const char *arg, bool raw,
+					    const char *const *values,
+					    struct load_unit **unit_out)
 {
 	const char *name;
 	struct load_unit *unit = load_for(ctx, arg, &name);
@@ -159,7 +176,7 @@ static const struct ir_policy *resolve_arg(struct polc_ctx *ctx,
 		*unit_out = unit;
 	if (!unit)
 		return NULL;
-	build_options(ctx, &opts, raw);
+	options_from(ctx, &opts, raw, values);
 	if (!lib_names_a_file(arg) &&
 	    !load_find(unit, AST_ITEM_PROFILE, name) &&
 	    load_find(unit, AST_ITEM_GROUP, name)) {
@@ -282,7 +299,7 @@ int polc_validate(polc_ctx *ctx, const char *const *args, size_t nargs)
 int polc_show(polc_ctx *ctx, const char *profile, unsigned flags, FILE *out)
 {
 	const struct ir_policy *p =
-		resolve_arg(ctx, profile, flags & POLC_SHOW_RAW, NULL);
+		lib_resolve(ctx, profile, flags & POLC_SHOW_RAW);
 
 	if (!p)
 		return -1;
@@ -366,7 +383,7 @@ static bool same_decision(const struct ir_decision *a,
 int polc_explain(polc_ctx *ctx, const char *profile, const char *path,
 		 unsigned access, FILE *out)
 {
-	const struct ir_policy *p = resolve_arg(ctx, profile, false, NULL);
+	const struct ir_policy *p = lib_resolve(ctx, profile, false);
 	const char *abs = p ? explain_path(ctx, path) : NULL;
 
 	if (!abs)
@@ -482,7 +499,7 @@ static void explain_env_on(struct polc_ctx *ctx, const struct ir_policy *p,
 int polc_explain_env(polc_ctx *ctx, const char *profile, const char *name,
 		     FILE *out)
 {
-	const struct ir_policy *p = resolve_arg(ctx, profile, false, NULL);
+	const struct ir_policy *p = lib_resolve(ctx, profile, false);
 	const struct ir_env_rule *linux_why, *macos_why;
 
 	if (!p)
@@ -510,8 +527,8 @@ int polc_explain_env(polc_ctx *ctx, const char *profile, const char *name,
 int polc_diff(polc_ctx *ctx, const char *a, const char *b, bool json, FILE *out)
 {
 	/* Both sides resolve, so errors in either are all reported. */
-	const struct ir_policy *pa = resolve_arg(ctx, a, false, NULL);
-	const struct ir_policy *pb = resolve_arg(ctx, b, false, NULL);
+	const struct ir_policy *pa = lib_resolve(ctx, a, false);
+	const struct ir_policy *pb = lib_resolve(ctx, b, false);
 	struct ir_diff_options opts = {
 		.from = a,
 		.to = b,

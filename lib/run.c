@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #include "backends/landlock/landlock.h"
+#include "backends/seatbelt/seatbelt.h"
 #include "backends/seccomp/seccomp.h"
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "ir/ir.h"
+#include "ir/vars.h"
 #include "lib/lib.h"
 
 extern char **environ;
@@ -92,6 +94,240 @@ static int build_seccomp(struct polc_ctx *ctx, const char *profile,
 	return 0;
 }
 
+/* @path with each placeholder replaced by its parameter's value. */
+static const char *substitute(struct polc_ctx *ctx, const char *path,
+			      const struct sb_param *params, size_t n)
+{
+	static const char marks[] = { SB_MARK_ABS, SB_MARK, '\0' };
+	const char *out = "";
+
+	while (*path) {
+		size_t lit = strcspn(path, marks);
+		const char *end;
+
+		/* An absolute placeholder is "/" MARK_ABS: drop the "/". */
+		size_t keep = lit && path[lit] == SB_MARK_ABS ? lit - 1 : lit;
+		out = arena_printf(&ctx->arena, "%s%.*s", out, (int)keep, path);
+		path += lit;
+		if (!*path || !(end = strchr(path, SB_END)))
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(params[i].name) ==
+				    (size_t)(end - path - 1) &&
+			    !strncmp(params[i].name, path + 1,
+				     (size_t)(end - path - 1)))
+				out = arena_printf(&ctx->arena, "%s%s", out,
+						   params[i].value);
+		path = end + 1;
+	}
+	return vars_normalise(ctx, out);
+}
+
+/*
+ * Whether @r of the parameter policy has a twin in @lit, the policy
+ * resolved with the values: the same rule on the path the values give.
+ */
+static bool keeps_meaning(struct polc_ctx *ctx, const struct ir_policy *lit,
+			  const struct ir_path_rule *r,
+			  const struct sb_param *params, size_t n)
+{
+	const char *path = substitute(ctx, r->path, params, n);
+	size_t first, k = ir_rules_on(lit, path, &first);
+
+	for (size_t i = first; i < first + k; i++) {
+		const struct ir_path_rule *t = &lit->paths[i];
+
+		if (t->verdict == r->verdict && t->override == r->override &&
+		    t->file == r->file && t->modes == r->modes &&
+		    t->platforms == r->platforms &&
+		    t->origin.loc.start == r->origin.loc.start &&
+		    t->origin.loc.file == r->origin.loc.file)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A parameter profile must say, with the values polc was given, what the
+ * literal one says: a path that loses its variable ("$HOME/..") would hold
+ * for those values only.  Checked rule by rule against the policy resolved
+ * with the values.
+ */
+static int check_parameters(struct polc_ctx *ctx, const char *profile,
+			    const struct ir_policy *sym,
+			    const struct sb_param *params, size_t n)
+{
+	const struct ir_policy *lit = lib_resolve(ctx, profile, false);
+	int rc = 0;
+
+	if (!lit)
+		return -1;
+	for (size_t i = 0; i < sym->npaths; i++) {
+		const struct ir_path_rule *r = &sym->paths[i];
+
+		if (!(r->platforms & IR_MACOS))
+			continue;
+		/* Where ".." after a variable leads depends on its value. */
+		if (strchr(r->raw, '$') &&
+		    (strstr(r->raw, "/..") || strstr(r->raw, "../"))) {
+			diag_at(ctx, DIAG_ERROR, r->origin.loc,
+				"with --sbpl-params a '..' after a variable "
+				"means a different path for each value");
+			rc = -1;
+			continue;
+		}
+		if (keeps_meaning(ctx, lit, r, params, n))
+			continue;
+		diag_at(ctx, DIAG_ERROR, r->origin.loc,
+			"with --sbpl-params this path would not follow its "
+			"variables (a '..' in a variable's value?): the "
+			"profile would name '%s'",
+			substitute(ctx, r->path, params, n));
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Resolve PROFILE for Seatbelt and lower it.  With @params, the built-ins
+ * that have values are resolved as placeholders, which the emitter prints
+ * as (param "NAME"); their values become sandbox-exec's -D arguments.
+ * *@pp (unless NULL) receives the policy.
+ */
+static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
+			  bool best_effort, bool params, struct sb_profile *out,
+			  const struct ir_policy **pp)
+{
+	const char *values[IR_VAR_COUNT];
+	struct sb_param *list =
+		arena_alloc(&ctx->arena, IR_VAR_COUNT * sizeof(*list));
+	struct sb_options o = { .best_effort = best_effort, .params = list };
+	const struct ir_policy *p;
+
+	if (!list)
+		return -1;
+	for (int i = 0; i < IR_VAR_COUNT; i++) {
+		const char *v = ctx->variables[i];
+
+		if (!v && i == IR_VAR_TMPDIR)
+			v = "/tmp";
+		values[i] = v;
+		/* Unset XDG directories follow $HOME, symbolic or not. */
+		if (!params || !v)
+			continue;
+		list[o.nparams].name = ir_builtin_name((enum ir_builtin)i);
+		list[o.nparams].value = v;
+		values[i] = sb_placeholder(ctx, list[o.nparams].name,
+					   i != IR_VAR_UID && i != IR_VAR_USER);
+		o.nparams++;
+	}
+	p = lib_resolve_with(ctx, profile, values);
+	if (pp)
+		*pp = p;
+	if (p && o.nparams &&
+	    check_parameters(ctx, profile, p, list, o.nparams) != 0)
+		return -1;
+	return p ? sb_lower(ctx, p, &o, out) : -1;
+}
+
+static int build_seatbelt(struct polc_ctx *ctx, const char *profile,
+			  const struct polc_target_options *opts, FILE *out)
+{
+	struct sb_profile sb;
+
+	if (opts->materialize || opts->abi || opts->json || opts->raw ||
+	    opts->arch) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "--materialize, --abi, --json, --raw and --arch "
+			     "are for the Linux targets");
+		return -1;
+	}
+	if (lower_seatbelt(ctx, profile, opts->best_effort, opts->sbpl_params,
+			   &sb, NULL) != 0)
+		return -1;
+	fwrite(sb.text, 1, sb.len, out);
+	return 0;
+}
+
+/* The contents of @path in the arena, or NULL after an error. */
+static const char *read_text(struct polc_ctx *ctx, const char *path,
+			     size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t n = 0;
+	FILE *mem = f ? open_memstream(&text, &n) : NULL;
+	char buf[8192];
+	size_t got;
+
+	if (!mem) {
+		diag_subject(ctx, DIAG_ERROR, path, "cannot read: %s",
+			     strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, mem);
+	bool failed = ferror(f);
+	fclose(f);
+	fclose(mem);
+	char *copy = failed ? NULL : arena_alloc(&ctx->arena, n + 1);
+	if (copy)
+		memcpy(copy, text, n + 1);
+	else
+		diag_subject(ctx, DIAG_ERROR, path, "cannot read it");
+	free(text);
+	*len = n;
+	return copy;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int polc_validate_target(polc_ctx *ctx, const char *target,
+			 const char *const *args, size_t nargs)
+{
+	int rc = 0;
+
+	if (strcmp(target, "seatbelt") != 0) {
+		diag_subject(ctx, DIAG_ERROR, target,
+			     "only --target seatbelt emits text to check");
+		return -1;
+	}
+	for (size_t i = 0; i < nargs; i++) {
+		struct sb_profile sb;
+		size_t len;
+
+		if (ends_with(args[i], ".sb") ||
+		    (strchr(args[i], '/') && !ends_with(args[i], ".pol"))) {
+			const char *text = read_text(ctx, args[i], &len);
+
+			if (!text || sb_validate(ctx, args[i], text, len) != 0)
+				rc = -1;
+			continue;
+		}
+		/* A profile: what it emits, literal and with parameters. */
+		for (int params = 0; params < 2; params++) {
+			const char *name =
+				arena_printf(&ctx->arena, "%s.sb%s", args[i],
+					     params ? " (--sbpl-params)" : "");
+
+			if (lower_seatbelt(ctx, args[i], false, params, &sb,
+					   NULL) ||
+			    sb_validate(ctx, name, sb.text, sb.len) != 0) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	return rc;
+}
+
 int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	       const struct polc_target_options *opts, FILE *out)
 {
@@ -99,12 +335,19 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 	const struct ll_plan *plan;
 	const struct ll_ruleset *rs;
 
+	if (!strcmp(target, "seatbelt"))
+		return build_seatbelt(ctx, profile, opts, out);
+	if (opts->sbpl_params) {
+		diag_subject(ctx, DIAG_ERROR, target,
+			     "--sbpl-params is for --target seatbelt");
+		return -1;
+	}
 	if (!strcmp(target, "seccomp"))
 		return build_seccomp(ctx, profile, opts, out);
 	if (strcmp(target, "landlock") != 0) {
 		diag_subject(ctx, DIAG_ERROR, target,
 			     "unknown target (this version builds "
-			     "'landlock' and 'seccomp')");
+			     "'landlock', 'seccomp' and 'seatbelt')");
 		return -1;
 	}
 	if (opts->raw || opts->arch) {
@@ -128,7 +371,8 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 /* ---- the environment ------------------------------------------------------
  */
 
-char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
+char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p,
+			     unsigned platform)
 {
 	size_t n = 0, k = 0;
 
@@ -145,13 +389,13 @@ char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p)
 			continue;
 		const char *name = arena_strndup(&ctx->arena, environ[i],
 						 (size_t)(eq - environ[i]));
-		if (ir_decide_env(p, IR_LINUX, name, &why) == IR_ALLOW)
+		if (ir_decide_env(p, platform, name, &why) == IR_ALLOW)
 			env[k++] = environ[i];
 	}
 	for (size_t i = 0; i < p->nenv; i++) {
 		const struct ir_env_rule *r = &p->env[i];
 
-		if (r->kind == IR_ENV_SET && (r->platforms & IR_LINUX))
+		if (r->kind == IR_ENV_SET && (r->platforms & platform))
 			env[k++] = arena_printf(&ctx->arena, "%s=%s",
 						r->pattern, r->value);
 	}
@@ -165,7 +409,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /*
- * What child_environment() does with each variable of environ, sorted by
+ * What lib_child_environment() does with each variable of environ, sorted by
  * name, and the rule that decided it; values only for env set, never for
  * what is passed (they are the secrets this is about).
  */
@@ -322,6 +566,89 @@ static void read_failure(struct polc_ctx *ctx, int fd, const char *command,
 	}
 }
 
+/* ---- Seatbelt: sandbox-exec on macOS ----------------------------------------
+ */
+
+#ifdef __APPLE__
+enum { HOST_HAS_SANDBOX_EXEC = 1 };
+#else
+enum { HOST_HAS_SANDBOX_EXEC = 0 };
+#endif
+
+/*
+ * The profile goes to a private temporary file that sandbox-exec reads
+ * (-f), with the built-ins as -D parameters; the command starts in the
+ * workdir with the environment the policy allows.  sandbox-exec applies
+ * the profile to itself and executes the command, which inherits it.
+ */
+static int run_seatbelt(struct polc_ctx *ctx,
+			const struct polc_run_options *opts, int *status)
+{
+	const struct ir_policy *p;
+	struct sb_profile sb;
+	char file[] = "/tmp/polc-XXXXXX.sb";
+
+	if (lower_seatbelt(ctx, opts->profile, opts->target.best_effort, true,
+			   &sb, &p) != 0)
+		return -1;
+	if (opts->dry_run) {
+		char *const *argv = sb_launch_argv(
+			ctx, arena_printf(&ctx->arena, "%s.sb", p->profile),
+			sb.params, sb.nparams, opts->argv);
+
+		fwrite(sb.text, 1, sb.len, stdout);
+		fputs("\n;; polc run executes:\n;;", stdout);
+		sb_print_command(stdout, argv);
+		putchar('\n');
+		*status = 0;
+		return 0;
+	}
+	if (!HOST_HAS_SANDBOX_EXEC) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "sandbox-exec is macOS's; on Linux polc run "
+			     "enforces with Landlock and seccomp (leave out "
+			     "--target seatbelt, or add --dry-run)");
+		return -1;
+	}
+	char **env = lib_child_environment(ctx, p, IR_MACOS);
+	int fd = mkstemps(file, 3);
+	char **argv =
+		sb_launch_argv(ctx, file, sb.params, sb.nparams, opts->argv);
+	if (fd < 0 || !env || !argv ||
+	    write(fd, sb.text, sb.len) != (ssize_t)sb.len || close(fd) != 0) {
+		diag_subject(ctx, DIAG_ERROR, "seatbelt",
+			     "cannot write the profile: %s", strerror(errno));
+		if (fd >= 0)
+			unlink(file);
+		return -1;
+	}
+	if (opts->before_exec)
+		opts->before_exec(ctx, opts->arg);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		const char *wd = ctx->variables[IR_VAR_WORKDIR];
+
+		if (!wd || chdir(wd) == 0)
+			execve(argv[0], argv, env);
+		_exit(errno == ENOENT ? POLC_RUN_NOT_FOUND
+				      : POLC_RUN_CANNOT_EXECUTE);
+	}
+	int wstatus = 0;
+	while (child > 0 && waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	unlink(file);
+	if (child < 0) {
+		diag_subject(ctx, DIAG_ERROR, "run", "cannot fork: %s",
+			     strerror(errno));
+		return -1;
+	}
+	*status = WIFEXITED(wstatus)	 ? WEXITSTATUS(wstatus)
+		  : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+					 : POLC_RUN_SANDBOX_FAILED;
+	return 0;
+}
+
 int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 {
 	const struct ir_policy *p;
@@ -336,6 +663,8 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		diag_subject(ctx, DIAG_ERROR, "run", "no command to run");
 		return -1;
 	}
+	if (opts->seatbelt || HOST_HAS_SANDBOX_EXEC)
+		return run_seatbelt(ctx, opts, status);
 	/* Without Landlock there is no sandbox to set up: say it first. */
 	if (!opts->target.abi && !ll_probe_abi()) {
 		diag_subject(ctx, DIAG_ERROR, "landlock",
@@ -368,7 +697,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		*status = 0;
 		return 0;
 	}
-	char **env = lib_child_environment(ctx, p);
+	char **env = lib_child_environment(ctx, p, IR_LINUX);
 	if (!env || arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "run", "out of memory");
 		return -1;

@@ -4,14 +4,17 @@
  *
  * Each input is parsed and checked as a .pol file; when it is clean, every
  * profile it defines is resolved (with fixed built-in variables), its
- * expects are evaluated, it is printed as text and JSON, and a few paths are
- * decided.  Errors are fine; crashes, leaks, undefined behaviour and
+ * expects are evaluated, it is printed as text and JSON, a few paths are
+ * decided, and its Seatbelt profile, when it lowers, must pass the SBPL
+ * validator.  Errors are fine; crashes, leaks, undefined behaviour and
  * runaway time are what the sanitizers and libFuzzer catch.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backends/seatbelt/seatbelt.h"
 #include "common/arena.h"
 #include "common/ctx.h"
 #include "common/source.h"
@@ -49,6 +52,12 @@ static void exercise(polc_ctx *ctx, const struct ir_policy *p, FILE *sink)
 		struct ir_decision d;
 
 		ir_decide_path(ctx, p, IR_LINUX, paths[i], IR_WRITE, &d);
+	}
+	struct sb_profile sb;
+	if (sb_lower(ctx, p, &(struct sb_options){ 0 }, &sb) == 0 &&
+	    sb_validate(ctx, "fuzz.sb", sb.text, sb.len) != 0) {
+		polc_diagnostics_print(ctx, stderr, POLC_DIAG_TEXT, false);
+		abort();
 	}
 }
 

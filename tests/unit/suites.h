@@ -16,5 +16,6 @@ Suite *suite_decide(void);
 Suite *suite_stdlib(void);
 Suite *suite_seccomp(void);
 Suite *suite_learn(void);
+Suite *suite_seatbelt(void);
 
 #endif
