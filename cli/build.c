@@ -5,9 +5,11 @@
  * [--sbpl-params] [--best-effort] [-o DIR]"; also the target options polc
  * run shares.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -54,9 +56,12 @@ static char *output_path(const char *dir, const char *profile)
 	n = strlen(base);
 	if (n > 4 && strcmp(base + n - 4, ".pol") == 0)
 		n -= 4;
-	path = malloc(strlen(dir) + n + 8);
+	size_t d = strlen(dir);
+	while (d > 1 && dir[d - 1] == '/')
+		d--;
+	path = malloc(d + n + 8);
 	if (path)
-		sprintf(path, "%s/%.*s.sb", dir, (int)n, base);
+		sprintf(path, "%.*s/%.*s.sb", (int)d, dir, (int)n, base);
 	return path;
 }
 
@@ -79,8 +84,17 @@ static int build_to(struct cli *cli, const char *profile, const char *target,
 	int rc = polc_build(cli->ctx, profile, target, t, mem);
 	fclose(mem);
 	status = cli_finish(cli);
-	if (rc == 0 && status == EXIT_OK && cli_write_file(path, text, len))
+	/* DIR itself is made when missing (not its parents): the usual
+	 * `-o out/` of a first build. */
+	if (rc == 0 && status == EXIT_OK && mkdir(dir, 0777) != 0 &&
+	    errno != EEXIST) {
+		fprintf(stderr, "%s: error: cannot make the directory: %s\n",
+			dir, strerror(errno));
 		status = EXIT_USAGE;
+	} else if (rc == 0 && status == EXIT_OK &&
+		   cli_write_file(path, text, len)) {
+		status = EXIT_USAGE;
+	}
 	free(text);
 	free(path);
 	return status;
