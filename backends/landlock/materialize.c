@@ -49,6 +49,7 @@ struct materializer {
 
 struct canon_entry {
 	const char *path; /* NULL: an empty slot */
+	uint64_t hash;	  /* of @path */
 	const char *canonical;
 	mode_t mode; /* of @canonical, from lstat; 0 when it does not exist */
 	/* For a directory: whether cannot_appear() found that the sandbox
@@ -299,23 +300,38 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
  * remembered: rule paths share most of their parents), then the last
  * name followed if it is a link.  Names that do not exist stay as they are.
  */
+/* A word at a time: materialising hashes every rule path and parent. */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	for (; n >= sizeof(w); s += sizeof(w), n -= sizeof(w)) {
+		memcpy(&w, s, sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
 }
 
-/* The slot of @path in the cache: its entry, or the empty slot for it. */
-static struct canon_entry *cache_slot(struct materializer *m, const char *path)
+/* The slot of @path (hashed @h): its entry, or the empty slot for it. */
+static struct canon_entry *slot_for(struct materializer *m, const char *path,
+				    uint64_t h)
 {
-	size_t mask = m->cache_cap - 1, i = hash(path) & mask;
+	size_t mask = m->cache_cap - 1, i = h & mask;
 
-	while (m->cache[i].path && strcmp(m->cache[i].path, path))
+	while (m->cache[i].path &&
+	       (m->cache[i].hash != h || strcmp(m->cache[i].path, path)))
 		i = (i + 1) & mask;
 	return &m->cache[i];
+}
+
+static struct canon_entry *cache_slot(struct materializer *m, const char *path)
+{
+	return slot_for(m, path, hash(path));
 }
 
 static void cache_put(struct materializer *m, const char *path,
@@ -335,12 +351,14 @@ static void cache_put(struct materializer *m, const char *path,
 		m->cache_cap = old_cap ? old_cap * 2 : 256;
 		for (size_t i = 0; i < old_cap; i++)
 			if (old[i].path)
-				*cache_slot(m, old[i].path) = old[i];
+				*slot_for(m, old[i].path, old[i].hash) = old[i];
 	}
-	struct canon_entry *slot = cache_slot(m, path);
+	uint64_t h = hash(path);
+	struct canon_entry *slot = slot_for(m, path, h);
 	if (!slot->path)
 		m->ncache++;
 	slot->path = path;
+	slot->hash = h;
 	slot->canonical = canonical;
 	slot->mode = mode;
 }
