@@ -154,48 +154,81 @@ static size_t word_equal(struct emitter *e, unsigned arg, int hi, uint32_t mask,
 	return load_arg(e, arg, hi, mask);
 }
 
-/* (x & mask) > value, or >= when !@strict, on 64 bits: to @yes or @no. */
+/*
+ * Where a condition goes, and where it starts: @ok or @fail, and, once it
+ * has found the masked high word of its argument 0, @ok0 or @fail0 (the
+ * next rule entered past a high-word test that can only fail then);
+ * entry0 is where it starts when that high word is already known to be 0.
+ */
+struct cond_flow {
+	size_t ok, fail, ok0, fail0;
+	size_t entry0;
+};
+
+/*
+ * (x & mask) > value, or >= when !@strict, on 64 bits: to @yes or @no,
+ * @yes0 or @no0 after a high word found 0.
+ */
 static size_t order(struct emitter *e, const struct ir_sys_cond *c, bool strict,
-		    size_t yes, size_t no)
+		    size_t yes, size_t no, size_t yes0, size_t no0,
+		    size_t *entry0)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
 
 	if (!mhi && vhi)
-		return no; /* the high word is 0, below vhi */
+		return *entry0 = no; /* the high word is 0, below vhi */
 	/* Equal high words: the low words decide. */
-	branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes, no);
+	if (mhi && !vhi)
+		branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes0, no0);
+	else
+		branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes, no);
 	size_t low = load_arg(e, c->arg, 0, mlo);
 	if (!mhi)
-		return low; /* both high words are 0 */
+		return *entry0 = low; /* both high words are 0 */
 	/* After "not above vhi": at vhi, or (for vhi 0) nothing else. */
 	size_t at = vhi ? branch(e, BPF_JEQ, vhi, low, no) : low;
+	*entry0 = vhi ? no0 : low;
 	branch(e, BPF_JGT, vhi, yes, at);
 	return load_arg(e, c->arg, 1, mhi);
 }
 
-/* @c: to @ok when it holds, else to @fail. */
+/* @c as @f says; returns where it starts. */
 static size_t condition(struct emitter *e, const struct ir_sys_cond *c,
-			size_t ok, size_t fail)
+			struct cond_flow *f)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
+	/* The low word is compared after a high word found 0 (or unread). */
+	bool hi0 = mhi && !vhi;
+	size_t low;
 
 	switch (c->op) {
 	case IR_CMP_EQ:
-		return word_equal(e, c->arg, 1, mhi, vhi,
-				  word_equal(e, c->arg, 0, mlo, vlo, ok, fail),
-				  fail);
+		low = word_equal(e, c->arg, 0, mlo, vlo, hi0 ? f->ok0 : f->ok,
+				 hi0 ? f->fail0 : f->fail);
+		f->entry0 = vhi ? f->fail0 : low;
+		return word_equal(e, c->arg, 1, mhi, vhi, low, f->fail);
 	case IR_CMP_NE:
-		return word_equal(e, c->arg, 1, mhi, vhi,
-				  word_equal(e, c->arg, 0, mlo, vlo, fail, ok),
-				  ok);
-	case IR_CMP_GT: return order(e, c, true, ok, fail);
-	case IR_CMP_GE: return order(e, c, false, ok, fail);
-	case IR_CMP_LT: return order(e, c, false, fail, ok); /* not >= */
-	case IR_CMP_LE: return order(e, c, true, fail, ok);  /* not > */
+		low = word_equal(e, c->arg, 0, mlo, vlo,
+				 hi0 ? f->fail0 : f->fail,
+				 hi0 ? f->ok0 : f->ok);
+		f->entry0 = vhi ? f->ok0 : low;
+		return word_equal(e, c->arg, 1, mhi, vhi, low, f->ok);
+	case IR_CMP_GT:
+		return order(e, c, true, f->ok, f->fail, f->ok0, f->fail0,
+			     &f->entry0);
+	case IR_CMP_GE:
+		return order(e, c, false, f->ok, f->fail, f->ok0, f->fail0,
+			     &f->entry0);
+	case IR_CMP_LT: /* not >= */
+		return order(e, c, false, f->fail, f->ok, f->fail0, f->ok0,
+			     &f->entry0);
+	case IR_CMP_LE: /* not > */
+		return order(e, c, true, f->fail, f->ok, f->fail0, f->ok0,
+			     &f->entry0);
 	}
-	return fail;
+	return f->entry0 = f->fail;
 }
 
 /* ---- returns ------------------------------------------------------------ */
@@ -267,9 +300,23 @@ uint32_t sc_rule_value(const struct ir_sys_rule *r)
 }
 
 /*
+ * Whether the high word of @c's argument, found 0 under @c's mask, is 0
+ * under the mask of @later too, which reads it next.
+ */
+static bool zero_known(const struct ir_sys_cond *c,
+		       const struct ir_sys_cond *later)
+{
+	return later && later->arg == c->arg &&
+	       !(later->mask >> 32 & ~(c->mask >> 32));
+}
+
+/*
  * The block of @d: each rule's conditions in order, the first rule whose
  * conditions all hold returning its action; @fallback when none does.
- * Nothing after an unconditional rule can decide.
+ * Nothing after an unconditional rule can decide.  A condition that found
+ * the high word of its argument 0 goes on past the next one's test of
+ * that word (rules on one argument, such as socket's families, read it
+ * once).
  */
 static size_t block_code(struct emitter *e, struct returns *rets,
 			 const struct decided *d, size_t fallback)
@@ -280,13 +327,30 @@ static size_t block_code(struct emitter *e, struct returns *rets,
 		u++;
 	size_t next = u < d->n ? ret_of(e, rets, sc_rule_value(d->rules[u]))
 			       : fallback;
+	size_t next0 = next;
+	const struct ir_sys_cond *next_first = NULL;
 	while (u-- > 0) {
 		const struct ir_sys_rule *r = d->rules[u];
-		size_t here = ret_of(e, rets, sc_rule_value(r));
+		size_t here = ret_of(e, rets, sc_rule_value(r)), here0 = here;
+		const struct ir_sys_cond *then = NULL;
 
-		for (size_t k = r->nconds; k-- > 0;)
-			here = condition(e, &r->conds[k], here, next);
+		for (size_t k = r->nconds; k-- > 0;) {
+			const struct ir_sys_cond *c = &r->conds[k];
+			struct cond_flow f = {
+				.ok = here,
+				.fail = next,
+				.ok0 = zero_known(c, then) ? here0 : here,
+				.fail0 = zero_known(c, next_first) ? next0
+								   : next,
+			};
+
+			here = condition(e, c, &f);
+			here0 = f.entry0;
+			then = c;
+		}
 		next = here;
+		next0 = here0;
+		next_first = then;
 	}
 	return next;
 }
