@@ -8,8 +8,10 @@
  * restrictive first (errno rules by ascending errno) and returns the first
  * that applies, which is the spec's answer by construction.  Numbers
  * with equal leaves coalesce into intervals, and a decision tree over the
- * intervals finds a number's leaf: `jge` splits, or a run of `jeq` for
- * single numbers that stand out of a common background.  The tree's shape
+ * intervals finds a number's leaf: `jge` splits, a run of `jeq` for
+ * single numbers that stand out of a common background, or, in a small
+ * range, a `jeq` that peels one such number so that its neighbours merge
+ * and the rest of the range needs a split fewer.  The tree's shape
  * minimises program size plus the expected instructions executed, by
  * dynamic programming over ranges of intervals.  A constant leaf is a
  * jump straight to a shared `ret`, so a number whose action ignores the
@@ -41,13 +43,16 @@ enum {
 	X32_SYSCALL_BIT = 0x40000000, /* x86_64's x32 ABI: the same numbers */
 	MAX_NR = 1024,	   /* numbers planned; above, the default holds */
 	MAX_PLANNED = 255, /* intervals the optimal tree is sought for */
+	PEEL_SPAN = 8,	   /* the most intervals a range may peel within */
+	PEEL_MASKS = 1 << (PEEL_SPAN - 2), /* its interior's subsets */
+	SHAPE_PEEL = 255, /* in a shape: a peel, its interval's index next */
 };
 
 /*
  * How many instructions of program size one more instruction run per call,
  * on average, is worth: the trade-off the tree's shape optimises.
  */
-static const double EXEC_COST = 40;
+static const double EXEC_COST = 200;
 
 /* How much a refused number weighs against one that proceeds. */
 static const double REFUSED_WEIGHT = 0.1;
@@ -149,48 +154,81 @@ static size_t word_equal(struct emitter *e, unsigned arg, int hi, uint32_t mask,
 	return load_arg(e, arg, hi, mask);
 }
 
-/* (x & mask) > value, or >= when !@strict, on 64 bits: to @yes or @no. */
+/*
+ * Where a condition goes, and where it starts: @ok or @fail, and, once it
+ * has found the masked high word of its argument 0, @ok0 or @fail0 (the
+ * next rule entered past a high-word test that can only fail then);
+ * entry0 is where it starts when that high word is already known to be 0.
+ */
+struct cond_flow {
+	size_t ok, fail, ok0, fail0;
+	size_t entry0;
+};
+
+/*
+ * (x & mask) > value, or >= when !@strict, on 64 bits: to @yes or @no,
+ * @yes0 or @no0 after a high word found 0.
+ */
 static size_t order(struct emitter *e, const struct ir_sys_cond *c, bool strict,
-		    size_t yes, size_t no)
+		    size_t yes, size_t no, size_t yes0, size_t no0,
+		    size_t *entry0)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
 
 	if (!mhi && vhi)
-		return no; /* the high word is 0, below vhi */
+		return *entry0 = no; /* the high word is 0, below vhi */
 	/* Equal high words: the low words decide. */
-	branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes, no);
+	if (mhi && !vhi)
+		branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes0, no0);
+	else
+		branch(e, strict ? BPF_JGT : BPF_JGE, vlo, yes, no);
 	size_t low = load_arg(e, c->arg, 0, mlo);
 	if (!mhi)
-		return low; /* both high words are 0 */
+		return *entry0 = low; /* both high words are 0 */
 	/* After "not above vhi": at vhi, or (for vhi 0) nothing else. */
 	size_t at = vhi ? branch(e, BPF_JEQ, vhi, low, no) : low;
+	*entry0 = vhi ? no0 : low;
 	branch(e, BPF_JGT, vhi, yes, at);
 	return load_arg(e, c->arg, 1, mhi);
 }
 
-/* @c: to @ok when it holds, else to @fail. */
+/* @c as @f says; returns where it starts. */
 static size_t condition(struct emitter *e, const struct ir_sys_cond *c,
-			size_t ok, size_t fail)
+			struct cond_flow *f)
 {
 	uint32_t mhi = (uint32_t)(c->mask >> 32), mlo = (uint32_t)c->mask;
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
+	/* The low word is compared after a high word found 0 (or unread). */
+	bool hi0 = mhi && !vhi;
+	size_t low;
 
 	switch (c->op) {
 	case IR_CMP_EQ:
-		return word_equal(e, c->arg, 1, mhi, vhi,
-				  word_equal(e, c->arg, 0, mlo, vlo, ok, fail),
-				  fail);
+		low = word_equal(e, c->arg, 0, mlo, vlo, hi0 ? f->ok0 : f->ok,
+				 hi0 ? f->fail0 : f->fail);
+		f->entry0 = vhi ? f->fail0 : low;
+		return word_equal(e, c->arg, 1, mhi, vhi, low, f->fail);
 	case IR_CMP_NE:
-		return word_equal(e, c->arg, 1, mhi, vhi,
-				  word_equal(e, c->arg, 0, mlo, vlo, fail, ok),
-				  ok);
-	case IR_CMP_GT: return order(e, c, true, ok, fail);
-	case IR_CMP_GE: return order(e, c, false, ok, fail);
-	case IR_CMP_LT: return order(e, c, false, fail, ok); /* not >= */
-	case IR_CMP_LE: return order(e, c, true, fail, ok);  /* not > */
+		low = word_equal(e, c->arg, 0, mlo, vlo,
+				 hi0 ? f->fail0 : f->fail,
+				 hi0 ? f->ok0 : f->ok);
+		f->entry0 = vhi ? f->ok0 : low;
+		return word_equal(e, c->arg, 1, mhi, vhi, low, f->ok);
+	case IR_CMP_GT:
+		return order(e, c, true, f->ok, f->fail, f->ok0, f->fail0,
+			     &f->entry0);
+	case IR_CMP_GE:
+		return order(e, c, false, f->ok, f->fail, f->ok0, f->fail0,
+			     &f->entry0);
+	case IR_CMP_LT: /* not >= */
+		return order(e, c, false, f->fail, f->ok, f->fail0, f->ok0,
+			     &f->entry0);
+	case IR_CMP_LE: /* not > */
+		return order(e, c, true, f->fail, f->ok, f->fail0, f->ok0,
+			     &f->entry0);
 	}
-	return fail;
+	return f->entry0 = f->fail;
 }
 
 /* ---- returns ------------------------------------------------------------ */
@@ -262,9 +300,23 @@ uint32_t sc_rule_value(const struct ir_sys_rule *r)
 }
 
 /*
+ * Whether the high word of @c's argument, found 0 under @c's mask, is 0
+ * under the mask of @later too, which reads it next.
+ */
+static bool zero_known(const struct ir_sys_cond *c,
+		       const struct ir_sys_cond *later)
+{
+	return later && later->arg == c->arg &&
+	       !(later->mask >> 32 & ~(c->mask >> 32));
+}
+
+/*
  * The block of @d: each rule's conditions in order, the first rule whose
  * conditions all hold returning its action; @fallback when none does.
- * Nothing after an unconditional rule can decide.
+ * Nothing after an unconditional rule can decide.  A condition that found
+ * the high word of its argument 0 goes on past the next one's test of
+ * that word (rules on one argument, such as socket's families, read it
+ * once).
  */
 static size_t block_code(struct emitter *e, struct returns *rets,
 			 const struct decided *d, size_t fallback)
@@ -275,13 +327,30 @@ static size_t block_code(struct emitter *e, struct returns *rets,
 		u++;
 	size_t next = u < d->n ? ret_of(e, rets, sc_rule_value(d->rules[u]))
 			       : fallback;
+	size_t next0 = next;
+	const struct ir_sys_cond *next_first = NULL;
 	while (u-- > 0) {
 		const struct ir_sys_rule *r = d->rules[u];
-		size_t here = ret_of(e, rets, sc_rule_value(r));
+		size_t here = ret_of(e, rets, sc_rule_value(r)), here0 = here;
+		const struct ir_sys_cond *then = NULL;
 
-		for (size_t k = r->nconds; k-- > 0;)
-			here = condition(e, &r->conds[k], here, next);
+		for (size_t k = r->nconds; k-- > 0;) {
+			const struct ir_sys_cond *c = &r->conds[k];
+			struct cond_flow f = {
+				.ok = here,
+				.fail = next,
+				.ok0 = zero_known(c, then) ? here0 : here,
+				.fail0 = zero_known(c, next_first) ? next0
+								   : next,
+			};
+
+			here = condition(e, c, &f);
+			here0 = f.entry0;
+			then = c;
+		}
 		next = here;
+		next0 = here0;
+		next_first = then;
 	}
 	return next;
 }
@@ -342,7 +411,8 @@ static bool same_leaf(const struct interval *a, const struct interval *b)
 struct planner {
 	const struct interval *iv;
 	size_t n, depth;
-	uint8_t *split;	   /* [d][i][j]: where to split, 0 for the jeq run */
+	uint8_t *split;	   /* [d][i][j]: where to split, 0 for the jeq run,
+			      SPLIT_PEELED for the peel tables' tree */
 	double *run;	   /* [i][j]: the jeq run's cost, or INFINITY */
 	uint8_t *deepest;  /* [i][j]: the level the run reaches */
 	uint8_t *need;	   /* [i][j]: the lowest level a split works from */
@@ -351,7 +421,18 @@ struct planner {
 	double *weight_sum; /* prefix sums */
 	size_t *real_sum;   /* prefix counts of real intervals */
 	double exec_weight;
+	/*
+	 * Peeling, in ranges of at most PEEL_SPAN intervals: [d][i][len][mask]
+	 * with mask the peeled intervals (bit b: interval i + b, never the
+	 * first or last): the choice at level d (0 a leaf, b a split at
+	 * i + b, PEEL_BIT | b a peel of i + b); the costs for two levels.
+	 */
+	uint8_t *peel_choice;
+	double *peel_cost[2];
+	uint8_t *peel_fit; /* [i][len][mask]: the lowest level it fits in */
 };
+
+enum { PEEL_BIT = 0x80, SPLIT_PEELED = 255 };
 
 /* Whether [i, j) holds a real number, whose depth the bound limits. */
 static bool has_real(const struct planner *pl, size_t i, size_t j)
@@ -368,6 +449,64 @@ static size_t pair(const struct planner *pl, size_t i, size_t j)
 static double range_weight(const struct planner *pl, size_t i, size_t j)
 {
 	return pl->weight_sum[j] - pl->weight_sum[i];
+}
+
+/* The index of [i, i + len) with @mask peeled in a peel table's level. */
+static size_t peel_at(size_t i, size_t len, unsigned mask)
+{
+	return (i * (PEEL_SPAN + 1) + len) * PEEL_MASKS + (mask >> 1);
+}
+
+/*
+ * The leaf of position @b of [i, i + len) with @mask peeled: a peeled
+ * interval has the leaf of the first interval on its left kept (its
+ * neighbours had one leaf when it was peeled).
+ */
+static const struct interval *peel_leaf(const struct interval *iv, size_t i,
+					unsigned mask, size_t b)
+{
+	while (mask >> b & 1)
+		b--;
+	return &iv[i + b];
+}
+
+/* The peeled of a range's part from position @b, and of the part below. */
+static unsigned mask_from(unsigned mask, size_t b)
+{
+	return b < PEEL_SPAN ? mask >> b : 0;
+}
+
+static unsigned mask_below(unsigned mask, size_t b)
+{
+	return b < PEEL_SPAN ? mask & ((1u << b) - 1) : mask;
+}
+
+/* Whether the intervals of [i, i + len) not in @mask share one leaf. */
+static bool peel_uniform(const struct interval *iv, size_t i, size_t len,
+			 unsigned mask)
+{
+	for (size_t b = 1; b < len; b++)
+		if (!(mask >> b & 1) && !same_leaf(&iv[i + b], &iv[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Whether interval i + @b of [i, i + len) with @mask peeled may be
+ * peeled: a single number inside the range, not yet peeled, between
+ * neighbours of one other leaf, which then merge.
+ */
+static bool peelable(const struct interval *iv, size_t n, size_t i, size_t len,
+		     unsigned mask, size_t b)
+{
+	size_t k = i + b;
+
+	if (b == 0 || b + 1 >= len || mask >> b & 1 || mask >> (b + 1) & 1)
+		return false;
+	if (k + 1 >= n || iv[k + 1].lo != iv[k].lo + 1)
+		return false;
+	const struct interval *left = peel_leaf(iv, i, mask, b - 1);
+	return same_leaf(left, &iv[k + 1]) && !same_leaf(left, &iv[k]);
 }
 
 /*
@@ -415,6 +554,72 @@ static double run_cost(const struct planner *pl, size_t i, size_t j, size_t bg)
 }
 
 /*
+ * Whether @mask can be what was peeled of a range from interval @i: single
+ * numbers, never two neighbours (the second would have merged with the
+ * first's neighbours).  The others are not planned.
+ */
+static bool peel_possible(const struct interval *iv, size_t n, size_t i,
+			  unsigned mask)
+{
+	if (mask & 1 || mask & mask >> 1)
+		return false;
+	for (size_t b = 1; mask >> b; b++)
+		if (mask >> b & 1 &&
+		    (i + b + 1 >= n || iv[i + b + 1].lo != iv[i + b].lo + 1))
+			return false;
+	return true;
+}
+
+/*
+ * The lowest level each range that may peel fits in, into pl->peel_fit:
+ * a level more than its parts for a range holding a real number.
+ */
+static void peel_fits(struct planner *pl)
+{
+	for (size_t len = 1; len <= PEEL_SPAN; len++) {
+		for (size_t i = 0; i + len <= pl->n; i++) {
+			unsigned masks = len > 2 ? 1u << (len - 1) : 1;
+
+			for (unsigned mask = masks; mask-- > 0;) {
+				bool real = false;
+				size_t best = 0;
+
+				if (!peel_possible(pl->iv, pl->n, i, mask))
+					continue;
+				for (size_t b = 0; b < len; b++)
+					real |= !(mask >> b & 1) &&
+						pl->iv[i + b].real;
+				if (!peel_uniform(pl->iv, i, len, mask))
+					best = 255;
+				for (size_t b = 1; best && b < len; b++) {
+					if (mask >> b & 1 ||
+					    mask >> (b - 1) & 1)
+						continue;
+					size_t l = pl->peel_fit[peel_at(
+						i, b, mask & ((1u << b) - 1))];
+					size_t r = pl->peel_fit[peel_at(
+						i + b, len - b, mask >> b)];
+					size_t fit = (l > r ? l : r) + real;
+					best = fit < best ? fit : best;
+				}
+				for (size_t b = 1; best && b + 1 < len; b++) {
+					if (!peelable(pl->iv, pl->n, i, len,
+						      mask, b))
+						continue;
+					size_t fit = pl->peel_fit[peel_at(
+							     i, len,
+							     mask | 1u << b)] +
+						     real;
+					best = fit < best ? fit : best;
+				}
+				pl->peel_fit[peel_at(i, len, mask)] =
+					(uint8_t)(best < 255 ? best : 255);
+			}
+		}
+	}
+}
+
+/*
  * What does not depend on the level: each range's jeq run, and the lowest
  * level it fits in (min_level), from which the level a split needs
  * follows: a split can only work from the level above the lowest its
@@ -425,6 +630,7 @@ static void prepare(struct planner *pl, uint8_t *min_level)
 {
 	size_t n = pl->n;
 
+	peel_fits(pl);
 	for (size_t i = 0; i < n; i++)
 		pl->heaviest[pair(pl, i, i + 1)] = (uint8_t)i;
 	for (size_t len = 2; len <= n; len++) {
@@ -453,8 +659,92 @@ static void prepare(struct planner *pl, uint8_t *min_level)
 			pl->deepest[at] =
 				(uint8_t)(deepest < 255 ? deepest : 255);
 			pl->need[at] = (uint8_t)need;
+			if (len <= PEEL_SPAN) {
+				size_t peeled =
+					pl->peel_fit[peel_at(i, len, 0)];
+				need = peeled < need ? peeled : need;
+			}
 			min_level[at] =
 				(uint8_t)(deepest < need ? deepest : need);
+		}
+	}
+}
+
+/*
+ * Level @d of the trees that may peel a single number out of a range with
+ * a `jeq` (its neighbours then merge into one interval) as well as split
+ * it, for ranges of at most PEEL_SPAN intervals: a number that stands out
+ * of a common background leaves the range without costing a level to the
+ * rest of it.  Level d reads level d - 1 (level 0 itself, supersets of a
+ * mask first).
+ */
+static void peel_level(struct planner *pl, size_t d)
+{
+	size_t n = pl->n, level = (size_t)(PEEL_SPAN + 1) * PEEL_MASKS * n;
+	double *cost = pl->peel_cost[d & 1];
+	const double *below = d ? pl->peel_cost[(d - 1) & 1] : cost;
+	uint8_t *choice = &pl->peel_choice[d * level];
+
+	for (size_t len = 1; len <= PEEL_SPAN; len++) {
+		for (size_t i = 0; i + len <= n; i++) {
+			unsigned masks = len > 2 ? 1u << (len - 1) : 1;
+
+			for (unsigned mask = masks; mask-- > 0;) {
+				if (!peel_possible(pl->iv, n, i, mask))
+					continue;
+				size_t at = peel_at(i, len, mask);
+				double w = 0, best = 0;
+				bool real = false;
+				uint8_t pick = 0;
+
+				for (size_t b = 0; b < len; b++)
+					if (!(mask >> b & 1)) {
+						w += pl->iv[i + b].weight;
+						real |= pl->iv[i + b].real;
+					}
+				if (!peel_uniform(pl->iv, i, len, mask)) {
+					double step = 1 + pl->exec_weight * w;
+
+					best = INFINITY;
+					for (size_t b = 1; b < len; b++) {
+						if (mask >> b & 1 ||
+						    mask >> (b - 1) & 1)
+							continue;
+						unsigned low = (1u << b) - 1;
+						double c =
+							step +
+							below[peel_at(
+								i, b,
+								mask & low)] +
+							below[peel_at(
+								i + b, len - b,
+								mask >> b)];
+						if (c < best) {
+							best = c;
+							pick = (uint8_t)b;
+						}
+					}
+					for (size_t b = 1; b + 1 < len; b++) {
+						if (!peelable(pl->iv, n, i, len,
+							      mask, b))
+							continue;
+						double c =
+							step +
+							below[peel_at(
+								i, len,
+								mask | 1u << b)];
+						if (c < best) {
+							best = c;
+							pick = (uint8_t)(PEEL_BIT |
+									 b);
+						}
+					}
+					if (real && !d)
+						best = INFINITY;
+				}
+				cost[at] = best;
+				choice[at] = pick;
+			}
 		}
 	}
 }
@@ -489,6 +779,14 @@ static void plan_level(struct planner *pl, size_t d, double *cost,
 					best_split = k;
 				}
 			}
+			if (len <= PEEL_SPAN) {
+				double c = pl->peel_cost[d & 1]
+							[peel_at(i, len, 0)];
+				if (c < best) {
+					best = c;
+					best_split = SPLIT_PEELED;
+				}
+			}
 			cost[at] = best;
 			split[at] = (uint8_t)best_split;
 		}
@@ -499,10 +797,12 @@ static void plan(struct planner *pl, double *cost, double *below,
 		 uint8_t *min_level)
 {
 	prepare(pl, min_level);
+	peel_level(pl, 0);
 	plan_level(pl, 0, below, below);
 	for (size_t d = 1; d <= pl->depth; d++) {
 		double *swap = below;
 
+		peel_level(pl, d);
 		plan_level(pl, d, cost, below);
 		below = cost;
 		cost = swap;
@@ -513,13 +813,35 @@ static void plan(struct planner *pl, double *cost, double *below,
 
 /*
  * Where each node of the tree splits, in the order tree_code() visits the
- * nodes (the right half first), 0 for a jeq run: from the planner's
- * tables, or from a plan made when polc was built (plans.h).
+ * nodes (the right half first), 0 for a jeq run, SHAPE_PEEL and the
+ * interval's index for a peel: from the planner's tables, or from a plan
+ * made when polc was built (plans.h).  A range whose intervals not peeled
+ * share one leaf is a leaf and has no entry.
  */
 struct shape {
 	uint8_t *at;
 	size_t len, next;
 };
+
+static void shape_of_peel(const struct planner *pl, struct shape *s, size_t i,
+			  size_t len, unsigned mask, size_t d)
+{
+	size_t level = (size_t)(PEEL_SPAN + 1) * PEEL_MASKS * pl->n;
+	uint8_t pick = pl->peel_choice[d * level + peel_at(i, len, mask)];
+	size_t b = pick & ~PEEL_BIT, below = d ? d - 1 : 0;
+
+	if (peel_uniform(pl->iv, i, len, mask))
+		return;
+	if (pick & PEEL_BIT) {
+		s->at[s->len++] = SHAPE_PEEL;
+		s->at[s->len++] = (uint8_t)(i + b);
+		shape_of_peel(pl, s, i, len, mask | 1u << b, below);
+		return;
+	}
+	s->at[s->len++] = (uint8_t)(i + b);
+	shape_of_peel(pl, s, i + b, len - b, mask >> b, below);
+	shape_of_peel(pl, s, i, b, mask & ((1u << b) - 1), below);
+}
 
 static void shape_of_plan(const struct planner *pl, struct shape *s, size_t i,
 			  size_t j, size_t d)
@@ -529,6 +851,10 @@ static void shape_of_plan(const struct planner *pl, struct shape *s, size_t i,
 	if (j == i + 1)
 		return;
 	size_t k = pl->split[d * stride * stride + pair(pl, i, j)];
+	if (k == SPLIT_PEELED) {
+		shape_of_peel(pl, s, i, j - i, 0, d);
+		return;
+	}
 	s->at[s->len++] = (uint8_t)k;
 	if (k) {
 		shape_of_plan(pl, s, k, j, d ? d - 1 : 0);
@@ -536,17 +862,32 @@ static void shape_of_plan(const struct planner *pl, struct shape *s, size_t i,
 	}
 }
 
-/* Whether @s describes a whole tree over [i, j), using all of it. */
-static bool shape_fits(struct shape *s, size_t i, size_t j)
+/*
+ * Whether @s describes a whole tree over [i, j) with @mask peeled (bit b:
+ * interval i + b), using all of it; @iv and @n, the intervals, to check
+ * that what it peels is a single number.
+ */
+static bool shape_fits(struct shape *s, const struct interval *iv, size_t n,
+		       size_t i, size_t j, unsigned mask)
 {
-	if (j == i + 1)
+	if (j == i + 1 || (mask && peel_uniform(iv, i, j - i, mask)))
 		return true;
 	if (s->next >= s->len)
 		return false;
 	size_t k = s->at[s->next++];
+	if (k == SHAPE_PEEL) {
+		if (s->next >= s->len)
+			return false;
+		k = s->at[s->next++];
+		return k > i && j - i <= PEEL_SPAN &&
+		       peelable(iv, n, i, j - i, mask, k - i) &&
+		       shape_fits(s, iv, n, i, j, mask | 1u << (k - i));
+	}
 	if (!k)
-		return true;
-	return k > i && k < j && shape_fits(s, k, j) && shape_fits(s, i, k);
+		return !mask;
+	return k > i && k < j && !(mask_from(mask, k - i - 1) & 3) &&
+	       shape_fits(s, iv, n, k, j, mask_from(mask, k - i)) &&
+	       shape_fits(s, iv, n, i, k, mask_below(mask, k - i));
 }
 
 /* The planner's input as bytes: all that plan() reads of the intervals. */
@@ -595,18 +936,27 @@ static size_t heaviest(const struct planner *pl, size_t i, size_t j)
 }
 
 /*
- * Emit the tree over [i, j) as @s shapes it, or balanced without one;
+ * Emit the tree over [i, j) with @mask peeled (bit b: interval i + b,
+ * already taken out by a `jeq`) as @s shapes it, or balanced without one;
  * returns its first instruction.
  */
 static size_t tree_code(struct emitter *e, const struct planner *pl,
-			struct shape *s, size_t i, size_t j)
+			struct shape *s, size_t i, size_t j, unsigned mask)
 {
-	if (j == i + 1)
+	if (j == i + 1 || (mask && peel_uniform(pl->iv, i, j - i, mask)))
 		return pl->iv[i].label;
 	size_t k = s ? s->at[s->next++] : i + (j - i) / 2;
+	if (s && k == SHAPE_PEEL) {
+		k = s->at[s->next++];
+		size_t rest = tree_code(e, pl, s, i, j, mask | 1u << (k - i));
+
+		return branch(e, BPF_JEQ, pl->iv[k].lo, pl->iv[k].label, rest);
+	}
 	if (k) {
-		size_t right = tree_code(e, pl, s, k, j);
-		size_t left = tree_code(e, pl, s, i, k);
+		size_t right =
+			tree_code(e, pl, s, k, j, mask_from(mask, k - i));
+		size_t left =
+			tree_code(e, pl, s, i, k, mask_below(mask, k - i));
 
 		return branch(e, BPF_JGE, pl->iv[k].lo, right, left);
 	}
@@ -797,7 +1147,7 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 		return 0;
 	unsigned char *key =
 		arena_alloc(&ctx->arena, 1 + niv * KEY_BYTES_PER_INTERVAL);
-	s->at = arena_alloc(&ctx->arena, niv);
+	s->at = arena_alloc(&ctx->arena, 2 * niv);
 	if (arena_failed(&ctx->arena))
 		return -1;
 	size_t keylen = plan_key(pl, key);
@@ -806,7 +1156,8 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 	if (kp) {
 		struct shape check = { (uint8_t *)kp->shape, kp->shapelen, 0 };
 
-		if (shape_fits(&check, 0, niv) && check.next == check.len) {
+		if (shape_fits(&check, pl->iv, niv, 0, niv, 0) &&
+		    check.next == check.len) {
 			memcpy(s->at, kp->shape, kp->shapelen);
 			s->len = kp->shapelen;
 			*out = s;
@@ -819,7 +1170,13 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 	double *below = arena_alloc(&ctx->arena, pairs * sizeof(double));
 	uint8_t *min_level = arena_alloc(&ctx->arena, pairs);
 
+	size_t peels = (size_t)(PEEL_SPAN + 1) * PEEL_MASKS * niv;
+
 	pl->split = arena_alloc(&ctx->arena, (pl->depth + 1) * pairs);
+	pl->peel_choice = arena_alloc(&ctx->arena, (pl->depth + 1) * peels);
+	pl->peel_cost[0] = arena_alloc(&ctx->arena, peels * sizeof(double));
+	pl->peel_cost[1] = arena_alloc(&ctx->arena, peels * sizeof(double));
+	pl->peel_fit = arena_alloc(&ctx->arena, peels);
 	pl->run = arena_alloc(&ctx->arena, pairs * sizeof(double));
 	pl->deepest = arena_alloc(&ctx->arena, pairs);
 	pl->need = arena_alloc(&ctx->arena, pairs);
@@ -897,7 +1254,7 @@ static int lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 		if (iv[i].is_block)
 			iv[i].label =
 				block_code(&e, &rets, &all[iv[i].block], deflt);
-	size_t start = tree_code(&e, &pl, shape, 0, niv);
+	size_t start = tree_code(&e, &pl, shape, 0, niv, 0);
 	/* x32 calls: the default when it refuses, else ENOSYS. */
 	bool refuses = st->sys_default >= IR_SYS_ERRNO;
 	if (arch == AUDIT_ARCH_X86_64 && !refuses)

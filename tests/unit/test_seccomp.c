@@ -724,6 +724,62 @@ START_TEST(test_imported_docker_profile_agrees_with_docker_pol)
 END_TEST
 
 /*
+ * The benchmark's workload, Docker's default profile (bench/seccomp/
+ * docker.pol): its program peels single numbers out of small ranges (a
+ * `jeq` on the number whose other branch splits the rest with a `jge`,
+ * which neither a jeq run nor a split makes), decides every number as the
+ * IR does, and keeps the bounds the peeling must not cost: at most 100
+ * instructions, and every syscall whose action ignores the arguments runs
+ * at most 11 and loads no argument.
+ */
+START_TEST(test_docker_profile_peels_within_the_bounds)
+{
+	const char *src = getenv("POLC_SOURCE_DIR");
+	char path[4096];
+	const struct sc_program *prog;
+	bool peels = false;
+
+	snprintf(path, sizeof(path), "%s/bench/seccomp/docker.pol", src);
+	unit_add(ctx, &unit, "docker.pol", slurp(path));
+	const struct ir_policy *p = resolve("docker_default");
+	ck_assert_int_eq(sc_lower(ctx, p, AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert_uint_le(prog->len, 100);
+	for (size_t i = 0; i < prog->len; i++) {
+		const struct sock_filter *f = &prog->insns[i];
+		size_t to = i + 1 + f->jf;
+
+		peels |= f->code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+			 to < prog->len &&
+			 prog->insns[to].code == (BPF_JMP | BPF_JGE | BPF_K);
+	}
+	ck_assert(peels);
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name =
+			seccomp_syscall_resolve_num_arch(AUDIT_ARCH_X86_64, nr);
+		bool conditional = false;
+
+		for (size_t i = 0; name && i < p->nsys; i++)
+			conditional |= !strcmp(p->sys[i].syscall, name) &&
+				       p->sys[i].nconds;
+		if (name && !conditional) {
+			struct seccomp_data data = {
+				.nr = nr, .arch = AUDIT_ARCH_X86_64
+			};
+			size_t steps;
+
+			interpret(prog, &data, &steps);
+			ck_assert_msg(!loaded_argument, "%s loads an argument",
+				      name);
+			ck_assert_msg(steps <= 11, "%s runs %zu instructions",
+				      name, steps);
+		}
+		free(name);
+	}
+	ck_assert_uint_gt(check_policy(p, AUDIT_ARCH_X86_64), 1024);
+}
+END_TEST
+
+/*
  * Export @p for x86_64, import the JSON back as profile @name and check
  * that its program decides as @p does: the exporter's rules and the
  * importer's reading of them (runc's) mean the same thing.
@@ -775,6 +831,7 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
 	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
+	tcase_add_test(tc, test_docker_profile_peels_within_the_bounds);
 	tcase_add_test(tc, test_allow_everything_needs_no_program);
 	tcase_add_test(tc,
 		       test_oci_export_of_stdlib_profiles_agrees_with_the_ir);
