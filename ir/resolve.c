@@ -343,6 +343,10 @@ static struct ptrvec sorted_refs(struct resolver *r, const struct ptrvec *body)
 	struct ptrvec refs = { 0 };
 
 	refs_of(r, body, IR_ALL_PLATFORMS, &refs);
+	/* Out of memory, the refs may share the arena's scratch block with
+	 * the array itself: nothing to sort, the resolution fails anyway. */
+	if (arena_failed(&r->ctx->arena))
+		refs.len = 0;
 	if (refs.len)
 		qsort(refs.items, refs.len, sizeof(void *), ref_cmp);
 	return refs;

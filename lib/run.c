@@ -386,11 +386,20 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		*status = POLC_RUN_SANDBOX_FAILED;
 		return -1;
 	}
+	unsigned errors_before = ctx->nerrors;
 	p = lib_resolve(ctx, opts->profile, false);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
 	    ll_materialize(ctx, plan, &rs) != 0 ||
-	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0)
+	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0) {
+		/* A stage stopped by out of memory may not have said so. */
+		if (ctx->nerrors == errors_before)
+			diag_subject(ctx, DIAG_ERROR, "run", "%s",
+				     arena_failed(&ctx->arena)
+					     ? "out of memory: nothing ran"
+					     : "the sandbox could not be "
+					       "built: nothing ran");
 		return -1;
+	}
 	if (filter->notifies) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
 			     "'syscall notify' needs a supervisor to answer "

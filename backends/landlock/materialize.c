@@ -702,6 +702,10 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 	canonical_rules(&m, p);
 	m.paths = arena_alloc(&ctx->arena,
 			      (m.canon.npaths + 1) * sizeof(*m.paths));
+	/* Out of memory, the lists may alias the arena's scratch block:
+	 * walking the filesystem with them would read garbage. */
+	if (arena_failed(&ctx->arena))
+		return -1;
 	/* Already sorted by path: keep each path once. */
 	for (size_t i = 0; i < m.canon.npaths; i++)
 		m.paths[m.npaths++] = m.canon.paths[i].path;

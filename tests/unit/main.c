@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, suite_decide());
 	srunner_add_suite(sr, suite_stdlib());
 	srunner_add_suite(sr, suite_seccomp());
+	srunner_add_suite(sr, suite_run());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,5 +15,6 @@ Suite *suite_resolve(void);
 Suite *suite_decide(void);
 Suite *suite_stdlib(void);
 Suite *suite_seccomp(void);
+Suite *suite_run(void);
 
 #endif
