@@ -107,6 +107,12 @@ def abstract_connect(name):
     sys.stdout.buffer.write(s.recv(64))
 
 
+def unix_connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    sys.stdout.buffer.write(s.recv(64))
+
+
 def unshare(flag):
     flags = {"user": 0x10000000, "mount": 0x00020000, "net": 0x40000000}
     check(libc.unshare(flags[flag]))
@@ -189,6 +195,7 @@ ATTACKS = {
     "pidfd-getfd": pidfd_getfd,
     "kill": lambda pid: os.kill(pid_of(pid), signal.SIGTERM),
     "abstract-connect": abstract_connect,
+    "unix-connect": unix_connect,
     "unshare": unshare,
     "clone-newuser": clone_newuser,
     "io-uring-setup": io_uring_setup,
