@@ -94,7 +94,8 @@ static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
 	size_t ldir = strcmp(dir, "/") ? strlen(dir) : 0, lname = strlen(name);
 	char *p = arena_alloc(&ctx->arena, ldir + 1 + lname + 1);
 
-	if (!p)
+	/* Out of memory, p may be the scratch block @dir lives in too. */
+	if (!p || arena_failed(&ctx->arena))
 		return "";
 	memcpy(p, dir, ldir);
 	p[ldir] = '/';
@@ -626,6 +627,8 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 	if (!rules || !others || !kept || !candidate)
 		return;
 	for (size_t i = 0; i < p->npaths; i++) {
+		if (arena_failed(&m->ctx->arena))
+			return; /* ll_materialize() fails */
 		if (!(p->paths[i].platforms & IR_LINUX))
 			continue;
 		rules[n] = p->paths[i];

@@ -727,6 +727,9 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 					 &d->cap, sizeof(*slot));
 		*slot = r;
 	}
+	/* Out of memory, the arrays may be missing or alias the scratch. */
+	if (arena_failed(&ctx->arena))
+		return -1;
 	for (size_t i = 0; i < *n; i++) {
 		qsort((*all)[i].rules, (*all)[i].n, sizeof(*(*all)[i].rules),
 		      sc_rule_order);
