@@ -1,6 +1,7 @@
 /*
  * test_run.c - polc_run() fails closed: out of memory at any allocation
- * before the fork, nothing runs and an error says so.
+ * before the fork, nothing runs and an error says so; and a path turned
+ * into a symbolic link between materialising and applying moves no grant.
  *
  * The arena's fault injection (fail_after) makes allocation N fail, for
  * every N from the first allocation of polc_run() to the last one before
@@ -11,13 +12,18 @@
  * the loop reached the fork.
  */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/landlock/landlock.h"
 #include "helpers.h"
+#include "lib/lib.h"
 #include "suites.h"
 
 struct fixture {
@@ -126,6 +132,87 @@ START_TEST(test_out_of_memory_claude_code)
 }
 END_TEST
 
+/*
+ * The window between the carve (in polc run's parent) and the rules (in
+ * the child, which opens each path again): an entry the carve listed,
+ * replaced by a symbolic link to the denied directory beside it, must
+ * not carry its grant there.  The child opens such entries without
+ * following a final link, so the entry loses its rule instead.
+ */
+START_TEST(test_entry_swapped_for_a_link_moves_no_grant)
+{
+	struct fixture f;
+	char pol[256], text[512], path[256], moved[256];
+
+	if (!ll_probe_abi())
+		return; /* no Landlock: tests/enforce says so */
+	make_fixture(&f);
+	/* work/secret is denied, work/pub (a carved entry) is allowed. */
+	snprintf(path, sizeof(path), "%s/secret", f.work);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/secret/key", f.work);
+	FILE *key = fopen(path, "w");
+	ck_assert_ptr_nonnull(key);
+	fputs("SECRET\n", key);
+	fclose(key);
+	snprintf(path, sizeof(path), "%s/pub", f.work);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(pol, sizeof(pol), "%s/swap.pol", f.root);
+	snprintf(text, sizeof(text),
+		 "profile swap {\n    allow all %s;\n    deny %s/secret;\n}\n",
+		 f.work, f.work);
+	FILE *out = fopen(pol, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs(text, out);
+	fclose(out);
+
+	polc_ctx *ctx = polc_ctx_new();
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+	const struct ir_policy *p = lib_resolve(ctx, pol, false);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(ll_lower(ctx, p,
+				  ll_probe_abi() > LL_ABI_MAX ? LL_ABI_MAX
+							      : ll_probe_abi(),
+				  false, &plan),
+			 0);
+	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	/* The swap: pub becomes a link to secret. */
+	snprintf(moved, sizeof(moved), "%s/pub-was", f.root);
+	ck_assert_int_eq(rename(path, moved), 0);
+	snprintf(text, sizeof(text), "%s/secret", f.work);
+	ck_assert_int_eq(symlink(text, path), 0);
+
+	pid_t child = fork();
+	if (child == 0) {
+		char err[256];
+
+		if (ll_apply(rs, err, sizeof(err)) != 0)
+			_exit(2);
+		snprintf(text, sizeof(text), "%s/pub/key", f.work);
+		int fd = open(text, O_RDONLY);
+		_exit(fd >= 0 ? 1 : errno == EACCES ? 0 : 3);
+	}
+	int wstatus;
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0,
+		      "the secret through the swapped entry: %s",
+		      WEXITSTATUS(wstatus) == 1	  ? "readable"
+		      : WEXITSTATUS(wstatus) == 2 ? "ll_apply failed"
+						  : "not EACCES");
+	polc_ctx_free(ctx);
+	unlink(path);
+	rmdir(moved);
+	snprintf(path, sizeof(path), "%s/secret/key", f.work);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/secret", f.work);
+	rmdir(path);
+	unlink(pol);
+	remove_fixture(&f);
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -135,6 +222,7 @@ Suite *suite_run(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_out_of_memory_default);
 	tcase_add_test(tc, test_out_of_memory_claude_code);
+	tcase_add_test(tc, test_entry_swapped_for_a_link_moves_no_grant);
 	suite_add_tcase(s, tc);
 	return s;
 }
