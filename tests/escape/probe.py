@@ -20,9 +20,9 @@ libc.syscall.restype = ctypes.c_long
 
 # x86_64 and aarch64 numbers of the calls Python does not wrap.
 NR = {
-    "x86_64": {"io_uring_setup": 425, "pidfd_open": 434, "pidfd_getfd": 438,
+    "x86_64": {"clone3": 435, "io_uring_setup": 425, "pidfd_open": 434, "pidfd_getfd": 438,
                "process_vm_readv": 310, "clone": 56},
-    "aarch64": {"io_uring_setup": 425, "pidfd_open": 434, "pidfd_getfd": 438,
+    "aarch64": {"clone3": 435, "io_uring_setup": 425, "pidfd_open": 434, "pidfd_getfd": 438,
                 "process_vm_readv": 270, "clone": 220},
 }[os.uname().machine]
 
@@ -128,6 +128,17 @@ def clone_newuser():
     os.waitpid(pid, 0)
 
 
+def clone3_newuser():
+    # struct clone_args (64 bytes): flags, pidfd, child_tid, parent_tid,
+    # exit_signal, stack, stack_size, tls.
+    args = ctypes.create_string_buffer(
+        struct.pack("QQQQQQQQ", 0x10000000, 0, 0, 0, signal.SIGCHLD, 0, 0, 0))
+    pid = check(syscall("clone3", args, 64))
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def io_uring_setup():
     params = ctypes.create_string_buffer(120)
     fd = check(syscall("io_uring_setup", 4, params))
@@ -198,6 +209,7 @@ ATTACKS = {
     "unix-connect": unix_connect,
     "unshare": unshare,
     "clone-newuser": clone_newuser,
+    "clone3-newuser": clone3_newuser,
     "io-uring-setup": io_uring_setup,
     "open-by-handle": open_by_handle,
     "name-to-handle": name_to_handle,
