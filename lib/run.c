@@ -258,15 +258,14 @@ static int drop_admin_capabilities(void)
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	static const int dropped[] = { CAP_PERFMON, CAP_SYS_ADMIN };
 	bool held = false;
 
 	if (syscall(SYS_capget, &hdr, data) != 0)
 		return -1;
-	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		if (cap != CAP_PERFMON && cap != CAP_SYS_ADMIN)
-			continue;
-		uint32_t bit = 1u << (cap % 32);
-		struct __user_cap_data_struct *d = &data[cap / 32];
+	for (size_t i = 0; i < sizeof(dropped) / sizeof(*dropped); i++) {
+		uint32_t bit = 1u << (dropped[i] % 32);
+		struct __user_cap_data_struct *d = &data[dropped[i] / 32];
 
 		held |= ((d->permitted | d->effective | d->inheritable) & bit);
 		d->permitted &= ~bit;
@@ -392,12 +391,9 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	    ll_materialize(ctx, plan, &rs) != 0 ||
 	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0) {
 		/* A stage stopped by out of memory may not have said so. */
-		if (ctx->nerrors == errors_before)
-			diag_subject(ctx, DIAG_ERROR, "run", "%s",
-				     arena_failed(&ctx->arena)
-					     ? "out of memory: nothing ran"
-					     : "the sandbox could not be "
-					       "built: nothing ran");
+		if (ctx->nerrors == errors_before && arena_failed(&ctx->arena))
+			diag_subject(ctx, DIAG_ERROR, "run",
+				     "out of memory: nothing ran");
 		return -1;
 	}
 	if (filter->notifies) {
