@@ -348,7 +348,10 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 	 * Names are global: one definition each across the whole library.
 	 * Files loaded before it (named on the command line) may redefine
 	 * library names: they come first, so their definitions are found.
+	 * (Out of memory, the list of files may be empty storage.)
 	 */
+	if (arena_failed(&ctx->arena))
+		return -1;
 	struct ptrvec added = { unit->files.items + before,
 				unit->files.len - before,
 				unit->files.len - before };

@@ -345,6 +345,10 @@ static struct ptrvec sorted_refs(struct resolver *r, const struct ptrvec *body)
 	struct ptrvec refs = { 0 };
 
 	refs_of(r, body, IR_ALL_PLATFORMS, &refs);
+	/* Out of memory, the refs may share the arena's scratch block with
+	 * the array itself: nothing to sort, the resolution fails anyway. */
+	if (arena_failed(&r->ctx->arena))
+		refs.len = 0;
 	if (refs.len)
 		qsort(refs.items, refs.len, sizeof(void *), ref_cmp);
 	return refs;
@@ -494,7 +498,8 @@ static void visit_group(struct resolver *r, struct reach *w,
 	/* Cycles are reported by check_group_uses(), platforms aside. */
 	if (g->visiting)
 		return;
-	if (!(m & ~*reached) || w->depth == 64)
+	/* Out of memory, @via may be the scratch block links would get. */
+	if (!(m & ~*reached) || w->depth == 64 || arena_failed(&r->ctx->arena))
 		return;
 	struct ir_link *links = NULL;
 	for (unsigned pi = 0; pi < 2 && !w->dry; pi++) {
@@ -2014,14 +2019,20 @@ const struct ir_policy *ir_resolve(struct polc_ctx *ctx,
 	for (unsigned pi = 0; pi < 2; pi++)
 		r.p->settings[pi].sys_default = IR_SYS_ALLOW;
 	vars_env_init(&r.vars, ctx, unit, opts);
-	if (!build_chain(&r, profile))
+	if (!build_chain(&r, profile) || arena_failed(&ctx->arena))
 		return NULL;
+	/* Out of memory, what a stage built may alias the arena's scratch
+	 * block: no later stage may read it. */
 	resolve_groups(&r);
-	if (r.failed)
+	if (r.failed || arena_failed(&ctx->arena))
 		return NULL;
 	collect_rules(&r);
 	resolve_env_sets(&r);
+	if (arena_failed(&ctx->arena))
+		return NULL;
 	finish_policy(&r);
+	if (arena_failed(&ctx->arena))
+		return NULL;
 	check_errno_conflicts(&r);
 	if (!r.failed && !opts->raw) {
 		check_env_overrides(&r);

@@ -14,9 +14,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -482,6 +485,39 @@ static void child_fail(int fd, enum child_failure kind, int err,
 				 : POLC_RUN_SANDBOX_FAILED);
 }
 
+/*
+ * Take CAP_PERFMON and CAP_SYS_ADMIN from a privileged command.  Either
+ * makes perfmon_capable() true, and mm_access() then grants it the
+ * environ, maps and auxv of every process of the host without the ptrace
+ * check that Landlock answers (Linux 6.x): a command run as root would
+ * read the secrets in the environment of polc and of the shell above it.
+ * Cleared from the permitted set they stay cleared across execve, as
+ * no_new_privs (set with the ruleset) keeps root's execve from granting
+ * more than the permitted set.  Nothing to do for an unprivileged user.
+ */
+static int drop_admin_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	static const int dropped[] = { CAP_PERFMON, CAP_SYS_ADMIN };
+	bool held = false;
+
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(dropped) / sizeof(*dropped); i++) {
+		uint32_t bit = 1u << (dropped[i] % 32);
+		struct __user_cap_data_struct *d = &data[dropped[i] / 32];
+
+		held |= ((d->permitted | d->effective | d->inheritable) & bit);
+		d->permitted &= ~bit;
+		d->effective &= ~bit;
+		d->inheritable &= ~bit;
+	}
+	return held ? (int)syscall(SYS_capset, &hdr, data) : 0;
+}
+
 static void run_child(const struct ll_ruleset *rs,
 		      const struct sc_program *filter, char *const *argv,
 		      char **env, const char *workdir, int report,
@@ -496,6 +532,10 @@ static void run_child(const struct ll_ruleset *rs,
 			   "cannot enter the workdir");
 	if (ll_apply(rs, err, sizeof(err)) != 0)
 		child_fail(report, CHILD_SANDBOX, errno, err);
+	/* After the mounts of ll_apply(), which need CAP_SYS_ADMIN. */
+	if (drop_admin_capabilities() != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot drop CAP_PERFMON and CAP_SYS_ADMIN");
 	/* Inherited descriptors could reach what the sandbox denies. */
 	if ((report > 3 && close_range(3, (unsigned)report - 1, 0) != 0) ||
 	    close_range((unsigned)report + 1, ~0u, 0) != 0)
@@ -673,11 +713,17 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		*status = POLC_RUN_SANDBOX_FAILED;
 		return -1;
 	}
+	unsigned errors_before = ctx->nerrors;
 	p = lib_resolve(ctx, opts->profile, false);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
 	    ll_materialize(ctx, plan, &rs) != 0 ||
-	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0)
+	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0) {
+		/* A stage stopped by out of memory may not have said so. */
+		if (ctx->nerrors == errors_before && arena_failed(&ctx->arena))
+			diag_subject(ctx, DIAG_ERROR, "run",
+				     "out of memory: nothing ran");
 		return -1;
+	}
 	if (filter->notifies) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
 			     "'syscall notify' needs a supervisor to answer "

@@ -115,6 +115,11 @@ static void report(struct lowering *l, enum ll_report_kind kind,
 		   const struct ir_origin *origin, const char *text)
 {
 	struct ll_plan *p = l->plan;
+
+	/* Out of memory, the plan and its arrays may be the arena's scratch
+	 * block; ll_lower() fails anyway. */
+	if (arena_failed(&l->ctx->arena))
+		return;
 	struct ll_report_item *it =
 		arena_array_push(&l->ctx->arena, (void **)&p->report,
 				 &p->nreport, &p->creport, sizeof(*it));
@@ -336,6 +341,8 @@ int ll_lower(struct polc_ctx *ctx, const struct ir_policy *p, unsigned abi,
 			     LL_ABI_MAX);
 		return -1;
 	}
+	if (arena_failed(&ctx->arena))
+		return -1;
 	plan->policy = p;
 	plan->abi = abi;
 	lower_fs(&l);

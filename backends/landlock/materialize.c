@@ -95,7 +95,8 @@ static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
 	size_t ldir = strcmp(dir, "/") ? strlen(dir) : 0, lname = strlen(name);
 	char *p = arena_alloc(&ctx->arena, ldir + 1 + lname + 1);
 
-	if (!p)
+	/* Out of memory, p may be the scratch block @dir lives in too. */
+	if (!p || arena_failed(&ctx->arena))
 		return "";
 	memcpy(p, dir, ldir);
 	p[ldir] = '/';
@@ -644,6 +645,8 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 	if (!rules || !others || !kept || !candidate)
 		return;
 	for (size_t i = 0; i < p->npaths; i++) {
+		if (arena_failed(&m->ctx->arena))
+			return; /* ll_materialize() fails */
 		if (!(p->paths[i].platforms & IR_LINUX))
 			continue;
 		rules[n] = p->paths[i];
@@ -720,6 +723,10 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 	canonical_rules(&m, p);
 	m.paths = arena_alloc(&ctx->arena,
 			      (m.canon.npaths + 1) * sizeof(*m.paths));
+	/* Out of memory, the lists may alias the arena's scratch block:
+	 * walking the filesystem with them would read garbage. */
+	if (arena_failed(&ctx->arena))
+		return -1;
 	/* Already sorted by path: keep each path once. */
 	for (size_t i = 0; i < m.canon.npaths; i++)
 		m.paths[m.npaths++] = m.canon.paths[i].path;

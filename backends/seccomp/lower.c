@@ -1077,6 +1077,9 @@ static int collect(struct polc_ctx *ctx, const struct ir_policy *p,
 					 &d->cap, sizeof(*slot));
 		*slot = r;
 	}
+	/* Out of memory, the arrays may be missing or alias the scratch. */
+	if (arena_failed(&ctx->arena))
+		return -1;
 	for (size_t i = 0; i < *n; i++) {
 		qsort((*all)[i].rules, (*all)[i].n, sizeof(*(*all)[i].rules),
 		      sc_rule_order);
@@ -1116,6 +1119,11 @@ static struct interval *intervals(struct polc_ctx *ctx, uint32_t arch,
 			*(struct interval *)arena_array_push(
 				&ctx->arena, (void **)&iv, &len, &cap,
 				sizeof(*iv)) = leaf;
+		/* Out of memory, iv was never grown: stop, lower() fails. */
+		if (arena_failed(&ctx->arena)) {
+			*count = 0;
+			return NULL;
+		}
 		if (!sc_number_exists(exists, nr))
 			continue;
 		iv[len - 1].real = true;
@@ -1231,6 +1239,8 @@ static int lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	prog->notifies |= st->sys_default == IR_SYS_NOTIFY;
 
 	struct interval *iv = intervals(ctx, arch, all, n, fallback, &niv);
+	if (arena_failed(&ctx->arena))
+		return -1;
 	prog->needed = niv > 1 || fallback != SECCOMP_RET_ALLOW;
 	/*
 	 * The tree's depth: one level more than a balanced tree needs, room

@@ -17,5 +17,6 @@ Suite *suite_stdlib(void);
 Suite *suite_seccomp(void);
 Suite *suite_learn(void);
 Suite *suite_seatbelt(void);
+Suite *suite_run(void);
 
 #endif

@@ -1,0 +1,228 @@
+/*
+ * test_run.c - polc_run() fails closed: out of memory at any allocation
+ * before the fork, nothing runs and an error says so; and a path turned
+ * into a symbolic link between materialising and applying moves no grant.
+ *
+ * The arena's fault injection (fail_after) makes allocation N fail, for
+ * every N from the first allocation of polc_run() to the last one before
+ * the fork, on a fixture HOME and workdir: each time polc_run() must
+ * return -1 with *status -1 (nothing started) and an error queued, and
+ * the command, which would leave a mark, must not have run.  Past the
+ * last allocation the run succeeds and leaves the mark, which shows that
+ * the loop reached the fork.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/landlock/landlock.h"
+#include "helpers.h"
+#include "lib/lib.h"
+#include "suites.h"
+
+struct fixture {
+	const char *tmp;
+	char root[64];
+	char home[128];
+	char work[128];
+	char mark[160];
+};
+
+static void make_fixture(struct fixture *f)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	f->tmp = tmp && *tmp ? tmp : "/tmp";
+	snprintf(f->root, sizeof(f->root), "%s/polc-oom.XXXXXX", f->tmp);
+	ck_assert_ptr_nonnull(mkdtemp(f->root));
+	snprintf(f->home, sizeof(f->home), "%s/home", f->root);
+	snprintf(f->work, sizeof(f->work), "%s/work", f->root);
+	snprintf(f->mark, sizeof(f->mark), "%s/ran", f->work);
+	ck_assert_int_eq(mkdir(f->home, 0700), 0);
+	ck_assert_int_eq(mkdir(f->work, 0700), 0);
+}
+
+static void remove_fixture(const struct fixture *f)
+{
+	rmdir(f->home);
+	unlink(f->mark);
+	rmdir(f->work);
+	rmdir(f->root);
+}
+
+/*
+ * polc_run() of @profile with allocation @n (1-based, counted from the
+ * start of polc_run(); 0: none) failing.  Returns polc_run()'s result;
+ * *failed tells whether the injected failure was reached.
+ */
+static int run_failing_at(const struct fixture *f, const char *profile,
+			  size_t n, int *status, bool *failed)
+{
+	char *argv[] = { "/bin/sh", "-c", "touch \"$0\"", (char *)f->mark,
+			 NULL };
+	struct polc_run_options o = { .profile = profile, .argv = argv };
+	polc_ctx *ctx = polc_ctx_new();
+	char uid[16];
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(polc_set_variable(ctx, "HOME", f->home), 0);
+	ck_assert_int_eq(polc_set_variable(ctx, "WORKDIR", f->work), 0);
+	ck_assert_int_eq(polc_set_variable(ctx, "TMPDIR", f->tmp), 0);
+	ck_assert_int_eq(polc_set_variable(ctx, "UID", uid), 0);
+	ck_assert_int_eq(polc_set_variable(ctx, "USER", "polc"), 0);
+	if (n)
+		ctx->arena.fail_after = ctx->arena.count + n;
+	int rc = polc_run(ctx, &o, status);
+	*failed = arena_failed(&ctx->arena);
+	if (*failed)
+		ck_assert_msg(polc_error_count(ctx) > 0,
+			      "%s: allocation %zu failed without an error",
+			      profile, n);
+	polc_ctx_free(ctx);
+	return rc;
+}
+
+static void check_every_allocation(const char *profile)
+{
+	struct fixture f;
+	int status;
+	bool failed;
+	size_t n;
+
+	make_fixture(&f);
+	for (n = 1;; n++) {
+		int rc = run_failing_at(&f, profile, n, &status, &failed);
+
+		if (!failed)
+			break;
+		ck_assert_msg(rc == -1 && status == -1,
+			      "%s: allocation %zu failed, yet polc_run "
+			      "returned %d with status %d",
+			      profile, n, rc, status);
+		ck_assert_msg(access(f.mark, F_OK) != 0,
+			      "%s: allocation %zu failed, yet the command ran",
+			      profile, n);
+	}
+	/* Past the last allocation: the command ran, under the sandbox. */
+	ck_assert_msg(status == 0 && access(f.mark, F_OK) == 0,
+		      "%s: the run without a failure did not run the command "
+		      "(status %d)",
+		      profile, status);
+	ck_assert_msg(n > 100, "%s: only %zu allocations before the fork",
+		      profile, n);
+	remove_fixture(&f);
+}
+
+START_TEST(test_out_of_memory_default)
+{
+	check_every_allocation("default");
+}
+END_TEST
+
+START_TEST(test_out_of_memory_claude_code)
+{
+	check_every_allocation("claude-code");
+}
+END_TEST
+
+/*
+ * The window between the carve (in polc run's parent) and the rules (in
+ * the child, which opens each path again): an entry the carve listed,
+ * replaced by a symbolic link to the denied directory beside it, must
+ * not carry its grant there.  The child opens such entries without
+ * following a final link, so the entry loses its rule instead.
+ */
+START_TEST(test_entry_swapped_for_a_link_moves_no_grant)
+{
+	struct fixture f;
+	char pol[256], text[512], path[256], moved[256];
+
+	if (!ll_probe_abi())
+		return; /* no Landlock: tests/enforce says so */
+	make_fixture(&f);
+	/* work/secret is denied, work/pub (a carved entry) is allowed. */
+	snprintf(path, sizeof(path), "%s/secret", f.work);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/secret/key", f.work);
+	FILE *key = fopen(path, "w");
+	ck_assert_ptr_nonnull(key);
+	fputs("SECRET\n", key);
+	fclose(key);
+	snprintf(path, sizeof(path), "%s/pub", f.work);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(pol, sizeof(pol), "%s/swap.pol", f.root);
+	snprintf(text, sizeof(text),
+		 "profile swap {\n    allow all %s;\n    deny %s/secret;\n}\n",
+		 f.work, f.work);
+	FILE *out = fopen(pol, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs(text, out);
+	fclose(out);
+
+	polc_ctx *ctx = polc_ctx_new();
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+	const struct ir_policy *p = lib_resolve(ctx, pol, false);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(ll_lower(ctx, p,
+				  ll_probe_abi() > LL_ABI_MAX ? LL_ABI_MAX
+							      : ll_probe_abi(),
+				  false, &plan),
+			 0);
+	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	/* The swap: pub becomes a link to secret. */
+	snprintf(moved, sizeof(moved), "%s/pub-was", f.root);
+	ck_assert_int_eq(rename(path, moved), 0);
+	snprintf(text, sizeof(text), "%s/secret", f.work);
+	ck_assert_int_eq(symlink(text, path), 0);
+
+	pid_t child = fork();
+	if (child == 0) {
+		char err[256];
+
+		if (ll_apply(rs, err, sizeof(err)) != 0)
+			_exit(2);
+		snprintf(text, sizeof(text), "%s/pub/key", f.work);
+		int fd = open(text, O_RDONLY);
+		_exit(fd >= 0 ? 1 : errno == EACCES ? 0 : 3);
+	}
+	int wstatus;
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0,
+		      "the secret through the swapped entry: %s",
+		      WEXITSTATUS(wstatus) == 1	  ? "readable"
+		      : WEXITSTATUS(wstatus) == 2 ? "ll_apply failed"
+						  : "not EACCES");
+	polc_ctx_free(ctx);
+	unlink(path);
+	rmdir(moved);
+	snprintf(path, sizeof(path), "%s/secret/key", f.work);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/secret", f.work);
+	rmdir(path);
+	unlink(pol);
+	remove_fixture(&f);
+}
+END_TEST
+
+Suite *suite_run(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("run");
+
+	/* One polc_run() per allocation: a few thousand runs. */
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_out_of_memory_default);
+	tcase_add_test(tc, test_out_of_memory_claude_code);
+	tcase_add_test(tc, test_entry_swapped_for_a_link_moves_no_grant);
+	suite_add_tcase(s, tc);
+	return s;
+}
