@@ -34,55 +34,18 @@ static bool same_contents(const char *path, const char *text, size_t len)
 	return same;
 }
 
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int cli_write_file(const char *path, const char *text, size_t len)
 {
-	struct stat st = { .st_mode = S_IFREG | 0644 };
-	char *tmp = malloc(strlen(path) + 16);
-	int fd = -1;
-
-	if (!tmp || (stat(path, &st) != 0 && errno != ENOENT))
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	sprintf(tmp, "%s.polc-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
-	if (write_all(fd, text, len) != 0 || fchmod(fd, st.st_mode & 07777) ||
-	    fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		unlink(tmp);
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(tmp);
+	if (polc_write_file(path, text, len) == 0)
+		return 0;
+	if (errno == EINVAL)
+		fprintf(stderr,
+			"%s: error: not a regular file; polc replaces only "
+			"those\n",
+			path);
+	else
+		fprintf(stderr, "%s: error: cannot write: %s\n", path,
+			strerror(errno));
 	return -1;
 }
 

@@ -15,58 +15,6 @@
 
 enum { MAX_CAPS = 64 };
 
-static int write_atomically(const char *path, const char *text, size_t len)
-{
-	struct stat st;
-	char *tmp = malloc(strlen(path) + 16);
-	int fd = -1;
-	mode_t mask = umask(0);
-
-	umask(mask);
-	if (!tmp)
-		goto fail;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		fprintf(stderr,
-			"%s: error: not a regular file; polc import "
-			"writes only those\n",
-			path);
-		free(tmp);
-		return -1;
-	}
-	sprintf(tmp, "%s.polc-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail_unlink;
-		done += (size_t)n;
-	}
-	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
-		goto fail_unlink;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail_unlink;
-	free(tmp);
-	return 0;
-fail_unlink:
-	unlink(tmp);
-fail:
-	fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(tmp);
-	return -1;
-}
-
 /* The value of option @name at argv[*i] ("--x V" or "--x=V"), or NULL. */
 static const char *value_of(const char *name, int argc, char **argv, int *i)
 {
@@ -120,7 +68,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return status ? status : EXIT_POLICY;
 	if (output)
-		rc = write_atomically(output, text, len);
+		rc = cli_write_file(output, text, len);
 	else
 		fwrite(text, 1, len, stdout);
 	free(text);

@@ -268,6 +268,14 @@ struct polc_learn_options {
 POLC_API int polc_learn(polc_ctx *ctx, const struct polc_learn_options *opts,
 			int *status);
 
+/*
+ * Write @len bytes of @text to @path whole or not at all (a temporary file
+ * in the same directory, fsync, rename).  An existing @path must be a
+ * regular file, and keeps its mode.  Returns 0, or -1 with errno set
+ * (EINVAL: @path is a device, directory, FIFO or symbolic link).
+ */
+POLC_API int polc_write_file(const char *path, const char *text, size_t len);
+
 /* Print the definition of group @name. */
 POLC_API int polc_describe_group(polc_ctx *ctx, const char *name, FILE *out);
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "backends/seccomp/seccomp.h"
+#include "common/atomic.h"
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "common/source.h"
@@ -89,49 +90,14 @@ static int apply_base(void *arg, char *err, size_t errlen)
 static int write_atomic(struct polc_ctx *ctx, const char *path,
 			const char *text, size_t len)
 {
-	struct stat st;
-	mode_t mode = 0644;
-	char *tmp = arena_printf(&ctx->arena, "%s.polc-XXXXXX", path);
-	int fd;
-
-	if (lstat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			diag_subject(ctx, DIAG_ERROR, path,
-				     "not a regular file: refusing to replace "
-				     "it");
-			return -1;
-		}
-		mode = st.st_mode & 07777;
-	} else if (errno != ENOENT) {
-		diag_subject(ctx, DIAG_ERROR, path, "cannot write: %s",
-			     strerror(errno));
-		return -1;
-	}
-	if (!tmp || (fd = mkstemp(tmp)) < 0) {
-		diag_subject(ctx, DIAG_ERROR, path, "cannot write: %s",
-			     strerror(errno));
-		return -1;
-	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done < len || fchmod(fd, mode) != 0 || fsync(fd) != 0 ||
-	    close(fd) != 0 || rename(tmp, path) != 0) {
-		int err = errno;
-
-		unlink(tmp);
-		diag_subject(ctx, DIAG_ERROR, path, "cannot write: %s",
-			     strerror(err));
-		return -1;
-	}
-	return 0;
+	if (write_file_atomically(path, text, len) == 0)
+		return 0;
+	diag_subject(ctx, DIAG_ERROR, path,
+		     errno == EINVAL
+			     ? "not a regular file: refusing to replace it"
+			     : "cannot write: %s",
+		     strerror(errno));
+	return -1;
 }
 
 /* A profile name from the output file's name, else "learned". */

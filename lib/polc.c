@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/atomic.h"
 #include "common/ctx.h"
 #include "common/diag.h"
 #include "common/misspell.h"
@@ -189,4 +190,9 @@ int polc_list(polc_ctx *ctx, enum polc_kind kind, FILE *out)
 			lib_description(it));
 	}
 	return rc;
+}
+
+int polc_write_file(const char *path, const char *text, size_t len)
+{
+	return write_file_atomically(path, text, len);
 }
