@@ -269,17 +269,19 @@ static const struct ir_policy *resolve(const char *profile)
 
 /* ---- tests -------------------------------------------------------------- */
 
+static const char *const stdlib_profiles[] = {
+	"default",    "strict",	  "claude-code", "codex",
+	"opencode",   "aider",	  "gemini-cli",	 "node-dev",
+	"python-dev", "rust-dev", "go-dev",	 "java-dev",
+};
+
 START_TEST(test_stdlib_profiles_agree_with_the_ir)
 {
-	static const char *const profiles[] = {
-		"default",    "strict",	  "claude-code", "codex",
-		"opencode",   "aider",	  "gemini-cli",	 "node-dev",
-		"python-dev", "rust-dev", "go-dev",	 "java-dev",
-	};
 	size_t checked = 0;
 
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
-		const struct ir_policy *p = resolve(profiles[i]);
+	for (size_t i = 0;
+	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
+		const struct ir_policy *p = resolve(stdlib_profiles[i]);
 
 		checked += check_policy(p, AUDIT_ARCH_X86_64);
 		checked += check_policy(p, AUDIT_ARCH_AARCH64);
@@ -295,16 +297,12 @@ END_TEST
  */
 START_TEST(test_stdlib_plans_are_the_search_s)
 {
-	static const char *const profiles[] = {
-		"default",    "strict",	  "claude-code", "codex",
-		"opencode",   "aider",	  "gemini-cli",	 "node-dev",
-		"python-dev", "rust-dev", "go-dev",	 "java-dev",
-	};
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
 					   AUDIT_ARCH_AARCH64 };
 
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
-		const struct ir_policy *p = resolve(profiles[i]);
+	for (size_t i = 0;
+	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
+		const struct ir_policy *p = resolve(stdlib_profiles[i]);
 
 		for (size_t a = 0; a < 2; a++) {
 			const struct sc_program *known, *searched;
@@ -317,7 +315,7 @@ START_TEST(test_stdlib_plans_are_the_search_s)
 					 0);
 			ck_assert_msg(known->known_plan,
 				      "%s: no plan made at build time",
-				      profiles[i]);
+				      stdlib_profiles[i]);
 			ck_assert(!searched->known_plan);
 			ck_assert_ptr_nonnull(r.key);
 			ck_assert_uint_eq(known->len, searched->len);
@@ -605,12 +603,13 @@ static size_t check_oci(const struct ir_policy *p, uint32_t arch)
 
 START_TEST(test_oci_export_of_stdlib_profiles_agrees_with_the_ir)
 {
-	static const char *const profiles[] = { "default", "strict",
-						"claude-code", "codex" };
+	static const char *const oci_profiles[] = { "default", "strict",
+						    "claude-code", "codex" };
 	size_t checked = 0;
 
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
-		const struct ir_policy *p = resolve(profiles[i]);
+	for (size_t i = 0; i < sizeof(oci_profiles) / sizeof(*oci_profiles);
+	     i++) {
+		const struct ir_policy *p = resolve(oci_profiles[i]);
 
 		checked += check_oci(p, AUDIT_ARCH_X86_64);
 		checked += check_oci(p, AUDIT_ARCH_AARCH64);
