@@ -158,9 +158,10 @@ static bool keeps_meaning(struct polc_ctx *ctx, const struct ir_policy *lit,
  */
 static int check_parameters(struct polc_ctx *ctx, const char *profile,
 			    const struct ir_policy *sym,
+			    const char *const *literal,
 			    const struct sb_param *params, size_t n)
 {
-	const struct ir_policy *lit = lib_resolve(ctx, profile, false);
+	const struct ir_policy *lit = lib_resolve_with(ctx, profile, literal);
 	int rc = 0;
 
 	if (!lit)
@@ -192,6 +193,26 @@ static int check_parameters(struct polc_ctx *ctx, const char *profile,
 }
 
 /*
+ * @value as macOS names it: /etc, /tmp and /var are symbolic links into
+ * /private there, and Seatbelt matches the resolved path, so a workdir
+ * given as /tmp/w is /private/tmp/w to the sandbox (a Mac's getcwd() says
+ * so already; a profile built elsewhere must say it too).
+ */
+static const char *macos_path(struct polc_ctx *ctx, const char *value)
+{
+	static const char *const links[] = { "/etc", "/tmp", "/var" };
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(*links); i++) {
+		size_t n = strlen(links[i]);
+
+		if (!strncmp(value, links[i], n) &&
+		    (value[n] == '\0' || value[n] == '/'))
+			return arena_printf(&ctx->arena, "/private%s", value);
+	}
+	return value;
+}
+
+/*
  * Resolve PROFILE for Seatbelt and lower it.  With @params, the built-ins
  * that have values are resolved as placeholders, which the emitter prints
  * as (param "NAME"); their values become sandbox-exec's -D arguments.
@@ -201,7 +222,7 @@ static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
 			  bool best_effort, bool params, struct sb_profile *out,
 			  const struct ir_policy **pp)
 {
-	const char *values[IR_VAR_COUNT];
+	const char *values[IR_VAR_COUNT], *literal[IR_VAR_COUNT];
 	struct sb_param *list =
 		arena_alloc(&ctx->arena, IR_VAR_COUNT * sizeof(*list));
 	struct sb_options o = { .best_effort = best_effort, .params = list };
@@ -214,7 +235,9 @@ static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
 
 		if (!v && i == IR_VAR_TMPDIR)
 			v = "/tmp";
-		values[i] = v;
+		if (v && i != IR_VAR_UID && i != IR_VAR_USER)
+			v = macos_path(ctx, v);
+		values[i] = literal[i] = v;
 		/* Unset XDG directories follow $HOME, symbolic or not. */
 		if (!params || !v)
 			continue;
@@ -228,7 +251,7 @@ static int lower_seatbelt(struct polc_ctx *ctx, const char *profile,
 	if (pp)
 		*pp = p;
 	if (p && o.nparams &&
-	    check_parameters(ctx, profile, p, list, o.nparams) != 0)
+	    check_parameters(ctx, profile, p, literal, list, o.nparams) != 0)
 		return -1;
 	return p ? sb_lower(ctx, p, &o, out) : -1;
 }
