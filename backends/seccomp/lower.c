@@ -411,13 +411,11 @@ static bool same_leaf(const struct interval *a, const struct interval *b)
 struct planner {
 	const struct interval *iv;
 	size_t n, depth;
-	uint8_t *split;	   /* [d][i][j]: where to split, 0 for the jeq run,
-			      SPLIT_PEELED for the peel tables' tree */
-	double *run;	   /* [i][j]: the jeq run's cost, or INFINITY */
-	uint8_t *deepest;  /* [i][j]: the level the run reaches */
-	uint8_t *need;	   /* [i][j]: the lowest level a split works from */
-	uint8_t *heaviest; /* [i][j]: its heaviest interval, the first of equals
-			    */
+	uint8_t *split;	    /* [d][i][j]: where to split, 0 for the jeq run,
+			       SPLIT_PEELED for the peel tables' tree */
+	double *run;	    /* [i][j]: the jeq run's cost, or INFINITY */
+	uint8_t *deepest;   /* [i][j]: the level the run reaches */
+	uint8_t *need;	    /* [i][j]: the lowest level a split works from */
 	double *weight_sum; /* prefix sums */
 	size_t *real_sum;   /* prefix counts of real intervals */
 	double exec_weight;
@@ -624,24 +622,25 @@ static void peel_fits(struct planner *pl)
  * level it fits in (min_level), from which the level a split needs
  * follows: a split can only work from the level above the lowest its
  * halves fit in, so the levels below are not searched.  The heaviest
- * interval of a range grows from that of the range one shorter.
+ * interval of a range grows from that of the range one shorter, kept in
+ * @heaviest[i] for the ranges from i (the first of equals).
  */
-static void prepare(struct planner *pl, uint8_t *min_level)
+static void prepare(struct planner *pl, uint8_t *min_level, uint8_t *heaviest)
 {
 	size_t n = pl->n;
 
 	peel_fits(pl);
 	for (size_t i = 0; i < n; i++)
-		pl->heaviest[pair(pl, i, i + 1)] = (uint8_t)i;
+		heaviest[i] = (uint8_t)i;
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
 			size_t j = i + len, at = pair(pl, i, j), deepest;
-			size_t bg = pl->heaviest[pair(pl, i, j - 1)];
+			size_t bg = heaviest[i];
 			size_t need = SIZE_MAX, real = has_real(pl, i, j);
 
 			if (pl->iv[j - 1].weight > pl->iv[bg].weight)
 				bg = j - 1;
-			pl->heaviest[at] = (uint8_t)bg;
+			heaviest[i] = (uint8_t)bg;
 			if (!run_fits(pl, i, j, bg, &deepest))
 				bg = SIZE_MAX;
 
@@ -794,9 +793,9 @@ static void plan_level(struct planner *pl, size_t d, double *cost,
 }
 
 static void plan(struct planner *pl, double *cost, double *below,
-		 uint8_t *min_level)
+		 uint8_t *min_level, uint8_t *heaviest)
 {
-	prepare(pl, min_level);
+	prepare(pl, min_level, heaviest);
 	peel_level(pl, 0);
 	plan_level(pl, 0, below, below);
 	for (size_t d = 1; d <= pl->depth; d++) {
@@ -1177,6 +1176,7 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 	double *cost = arena_alloc(&ctx->arena, pairs * sizeof(double));
 	double *below = arena_alloc(&ctx->arena, pairs * sizeof(double));
 	uint8_t *min_level = arena_alloc(&ctx->arena, pairs);
+	uint8_t *heaviest = arena_alloc(&ctx->arena, niv);
 
 	size_t peels = (size_t)(PEEL_SPAN + 1) * PEEL_MASKS * niv;
 
@@ -1188,7 +1188,6 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 	pl->run = arena_alloc(&ctx->arena, pairs * sizeof(double));
 	pl->deepest = arena_alloc(&ctx->arena, pairs);
 	pl->need = arena_alloc(&ctx->arena, pairs);
-	pl->heaviest = arena_alloc(&ctx->arena, pairs);
 	pl->weight_sum = arena_alloc(&ctx->arena, (niv + 1) * sizeof(double));
 	pl->real_sum = arena_alloc(&ctx->arena, (niv + 1) * sizeof(size_t));
 	if (arena_failed(&ctx->arena))
@@ -1199,7 +1198,7 @@ static int shape_tree(struct polc_ctx *ctx, struct planner *pl, bool use_known,
 	}
 	pl->exec_weight =
 		pl->weight_sum[niv] > 0 ? EXEC_COST / pl->weight_sum[niv] : 0;
-	plan(pl, cost, below, min_level);
+	plan(pl, cost, below, min_level, heaviest);
 	shape_of_plan(pl, s, 0, niv, pl->depth);
 	if (record) {
 		record->key = key;
