@@ -40,11 +40,15 @@ make(struct polc_ctx *ctx, enum diag_severity sev, struct polc_loc loc,
 			vsnprintf(big, (size_t)n + 1, fmt, ap);
 		d->message = big ? big : "(message lost: out of memory)";
 	}
-	return d;
+	/* Out of memory, @d is the arena's scratch block, which the next
+	 * allocation reuses: counted, but never queued. */
+	return arena_failed(&ctx->arena) ? NULL : d;
 }
 
 static void enqueue(struct polc_ctx *ctx, struct diag *d)
 {
+	if (!d)
+		return;
 	if (ctx->diags_tail)
 		ctx->diags_tail->next = d;
 	else
@@ -67,7 +71,8 @@ static bool admit(struct polc_ctx *ctx, enum diag_severity sev)
 						  "too many errors, stopping "
 						  "now (limit %u)",
 						  ctx->max_errors);
-			enqueue(ctx, d);
+			if (!arena_failed(&ctx->arena))
+				enqueue(ctx, d);
 		}
 		return false;
 	}
@@ -117,6 +122,8 @@ void diag_note(struct polc_ctx *ctx, struct diag *parent, struct polc_loc loc,
 	va_start(ap, fmt);
 	struct diag *d = make(ctx, DIAG_NOTE, loc, NULL, fmt, ap);
 	va_end(ap);
+	if (!d)
+		return;
 	for (tail = &parent->notes; *tail; tail = &(*tail)->next)
 		;
 	*tail = d;

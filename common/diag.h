@@ -44,7 +44,8 @@ struct diag {
 
 /*
  * Queue an error or warning; returns the record so notes can be attached,
- * or NULL when the error cap swallowed it (diag_note() accepts NULL).
+ * or NULL when the error cap swallowed it or memory ran out (diag_note()
+ * accepts NULL).
  */
 struct diag *diag_at(struct polc_ctx *ctx, enum diag_severity sev,
 		     struct polc_loc loc, const char *fmt, ...)
