@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -494,6 +495,108 @@ static void print_environment(struct polc_ctx *ctx, const struct ir_policy *p,
 	}
 }
 
+/* ---- create: directories made before the sandbox ---------------------------
+ */
+
+/* Whether a deny rule (not merely the default) keeps @path from writing. */
+static bool denied_by_rule(struct polc_ctx *ctx, const struct ir_policy *p,
+			   const char *path)
+{
+	struct ir_decision d;
+
+	ir_decide_path(ctx, p, IR_LINUX, path, IR_WRITE, &d);
+	return d.verdict == IR_DENY && d.nrules;
+}
+
+/*
+ * Make @path, a directory, and its missing parents (mode 0700), one
+ * component at a time from "/" without following a symbolic link, and
+ * none inside a path that a deny rule covers.  Returns NULL, or why not.
+ */
+static const char *make_directory(struct polc_ctx *ctx,
+				  const struct ir_policy *p, const char *path,
+				  bool dry_run, bool *made)
+{
+	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *why = NULL;
+	const char *at = path;
+
+	*made = false;
+	while (dir >= 0 && !why && *at) {
+		while (*at == '/')
+			at++;
+		size_t len = strcspn(at, "/");
+		if (!len)
+			break;
+		const char *name = arena_strndup(&ctx->arena, at, len);
+		const char *prefix = arena_strndup(&ctx->arena, path,
+						   (size_t)(at - path) + len);
+		int next =
+			openat(dir, name,
+			       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT) {
+			if (denied_by_rule(ctx, p, prefix))
+				why = arena_printf(&ctx->arena, "%s is denied",
+						   prefix);
+			else if (dry_run)
+				*made = true;
+			else if (mkdirat(dir, name, 0700) != 0 &&
+				 errno != EEXIST)
+				why = arena_printf(&ctx->arena, "%s: %s",
+						   prefix, strerror(errno));
+			else {
+				*made = true;
+				next = openat(dir, name,
+					      O_PATH | O_DIRECTORY |
+						      O_NOFOLLOW | O_CLOEXEC);
+			}
+			if (dry_run && *made)
+				break; /* nothing below it exists either */
+		}
+		if (!why && next < 0)
+			why = arena_printf(&ctx->arena, "%s: %s", prefix,
+					   errno == ELOOP || errno == ENOTDIR
+						   ? "not a directory (links "
+						     "are not followed)"
+						   : strerror(errno));
+		close(dir);
+		dir = next;
+		at += len;
+	}
+	if (dir >= 0)
+		close(dir);
+	return why;
+}
+
+/*
+ * The directories that `create` rules ask for (spec/language.md §4.8),
+ * made before the ruleset is materialised so that their rules bind.  One
+ * that cannot be made is a warning: its rule then grants nothing.  With
+ * @dry_run nothing is made, and @out lists what would be.
+ */
+static void create_directories(struct polc_ctx *ctx, const struct ir_policy *p,
+			       bool dry_run, FILE *out)
+{
+	for (size_t i = 0; i < p->npaths; i++) {
+		const struct ir_path_rule *r = &p->paths[i];
+		bool made;
+
+		if (!r->create || r->verdict != IR_ALLOW ||
+		    !(r->platforms & IR_LINUX))
+			continue;
+		const char *why =
+			make_directory(ctx, p, r->path, dry_run, &made);
+		if (why)
+			diag_at(ctx, DIAG_WARNING, r->origin.loc,
+				"cannot create %s (%s): the rule grants "
+				"nothing there",
+				r->path, why);
+		else if (made && out)
+			fprintf(out, "%s %s (mode 0700)\n",
+				dry_run ? "would create" : "created", r->path);
+	}
+}
+
 /* ---- the child ------------------------------------------------------------
  */
 
@@ -900,6 +1003,10 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	}
 	unsigned errors_before = ctx->nerrors;
 	p = lib_resolve(ctx, opts->profile, false);
+	if (p)
+		create_directories(ctx, p, opts->dry_run,
+				   opts->dry_run && !opts->target.json ? stdout
+								       : NULL);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
 	    ll_materialize(ctx, plan, &rs) != 0 ||
 	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0) {
