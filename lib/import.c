@@ -175,7 +175,7 @@ static int variable(struct polc_ctx *ctx, struct polc_loc loc, const char **s,
 }
 
 const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
-			const char *path)
+			const char *path, const char **raw)
 {
 	const char *s = path;
 	char *text = NULL;
@@ -224,6 +224,8 @@ const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
 		free(text);
 		return NULL;
 	}
+	if (raw)
+		*raw = arena_strdup(&ctx->arena, text);
 	if (bare) {
 		const char *r = arena_strdup(&ctx->arena, text);
 		free(text);

@@ -65,11 +65,12 @@ const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
  * Path @path of another tool as .pol path text, bare or quoted: `~`,
  * `~/…` and the variables polc has ($HOME, $WORKDIR, $TMPDIR, $UID, $USER,
  * $XDG_*, as $NAME or ${NAME}) are kept, and a relative path is taken
- * against $WORKDIR.  NULL after an error at @loc (`~user`, an empty path,
- * a glob, a variable polc does not have).
+ * against $WORKDIR.  *@raw (when not NULL) receives the text unquoted.
+ * NULL after an error at @loc (`~user`, an empty path, a glob, a variable
+ * polc does not have).
  */
 const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
-			const char *path);
+			const char *path, const char **raw);
 
 /* Write @s as a .pol string literal, quotes included. */
 void import_write_string(FILE *out, const char *s);

@@ -111,17 +111,18 @@ static int directive(struct polc_ctx *ctx, uint32_t file, size_t start,
 	struct word w, kind;
 	char *word, *limit;
 	size_t at = start;
+	unsigned errors = ctx->nerrors;
 	int rc = 0;
 
 	if (!next_word(ctx, file, text, &at, eol, &w, &word))
-		return ctx->nerrors ? -1 : 0;
+		return ctx->nerrors != errors ? -1 : 0;
 	if (strcmp(word, "LIMIT")) {
 		diag_at(ctx, DIAG_NOTE, loc_of(file, w),
 			"'%s' is not a sandbox limit; ignored", word);
 		return 0;
 	}
 	if (!next_word(ctx, file, text, &at, eol, &kind, &limit)) {
-		if (ctx->nerrors)
+		if (ctx->nerrors != errors)
 			return -1;
 		diag_at(ctx, DIAG_NOTE, loc_of(file, w),
 			"'LIMIT' without a limit is not a sandbox limit; "
@@ -146,7 +147,7 @@ static int directive(struct polc_ctx *ctx, uint32_t file, size_t start,
 	size_t npaths = 0;
 	char *path;
 	while (next_word(ctx, file, text, &at, eol, &w, &path)) {
-		const char *p = import_path(ctx, loc_of(file, w), path);
+		const char *p = import_path(ctx, loc_of(file, w), path, NULL);
 
 		npaths++;
 		if (!p)
@@ -156,7 +157,7 @@ static int directive(struct polc_ctx *ctx, uint32_t file, size_t start,
 				    arena_printf(&ctx->arena, "allow %s %s;",
 						 mode, p));
 	}
-	if (ctx->nerrors)
+	if (ctx->nerrors != errors)
 		return -1;
 	if (!npaths) {
 		diag_at(ctx, DIAG_ERROR, loc_of(file, kind),

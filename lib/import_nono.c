@@ -26,7 +26,9 @@
 #include "common/diag.h"
 #include "common/json.h"
 #include "common/source.h"
+#include "ir/ir.h"
 #include "lib/import.h"
+#include "lib/lib.h"
 #include "polc.h"
 
 enum plat { ALL, LINUX, MACOS, NPLAT, UNSAID = -1 };
@@ -36,7 +38,9 @@ static const char *const plat_names[NPLAT] = { NULL, "linux", "macos" };
 /* One filesystem grant, kept until bypass_protection is known. */
 struct grant {
 	const char *path; /* .pol text */
+	const char *raw;  /* the same, unquoted */
 	const char *mode;
+	unsigned modes; /* IR_READ… */
 	bool file, override;
 	enum plat plat;
 };
@@ -48,6 +52,7 @@ struct nono {
 	struct ptrvec comments;	    /* lines of the header comment */
 	struct grant *grants;
 	size_t ngrants, capgrants;
+	const char *parent; /* the profile the import extends */
 	bool network_blocked;
 	bool told_best_effort; /* the note on --best-effort, given once */
 	int rc;
@@ -257,13 +262,24 @@ static bool conditional(struct nono *n, const struct json_value *v,
 
 /* ---- filesystem ----------------------------------------------------------- */
 
+enum {
+	R = IR_READ,
+	W = IR_WRITE,
+	X = IR_EXEC,
+	D = IR_DELETE,
+};
+
 static const struct fs_key {
 	const char *key, *mode;
+	unsigned modes;
 	bool file;
 } fs_grants[] = {
-	{ "allow", "all", false },     { "read", "rx", false },
-	{ "write", "wd", false },      { "allow_file", "rwx", true },
-	{ "read_file", "rx", true },   { "write_file", "write", true },
+	{ "allow", "all", R | W | X | D, false },
+	{ "read", "rx", R | X, false },
+	{ "write", "wd", W | D, false },
+	{ "allow_file", "rwx", R | W | X, true },
+	{ "read_file", "rx", R | X, true },
+	{ "write_file", "write", W, true },
 };
 
 static void add_grant(struct nono *n, const struct fs_key *k,
@@ -273,12 +289,12 @@ static void add_grant(struct nono *n, const struct fs_key *k,
 		return;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct json_value *at;
-		const char *text, *path;
+		const char *text, *path, *raw;
 		enum plat plat;
 
 		if (!conditional(n, list->items[i], "path", &text, &at, &plat))
 			continue;
-		path = import_path(n->ctx, at->loc, text);
+		path = import_path(n->ctx, at->loc, text, &raw);
 		if (!path) {
 			n->rc = -1;
 			continue;
@@ -292,7 +308,8 @@ static void add_grant(struct nono *n, const struct fs_key *k,
 			n->rc = -1;
 			return;
 		}
-		*g = (struct grant){ path, k->mode, k->file, false, plat };
+		*g = (struct grant){ path, raw,	    k->mode, k->modes,
+				     k->file, false, plat };
 	}
 }
 
@@ -307,7 +324,7 @@ static void deny_paths(struct nono *n, const struct json_value *list)
 
 		if (!conditional(n, list->items[i], "path", &text, &at, &plat))
 			continue;
-		path = import_path(n->ctx, at->loc, text);
+		path = import_path(n->ctx, at->loc, text, NULL);
 		if (!path)
 			n->rc = -1;
 		else
@@ -328,7 +345,7 @@ static void bypass(struct nono *n, const struct json_value *list)
 
 		if (!conditional(n, list->items[i], "path", &text, &at, &plat))
 			continue;
-		path = import_path(n->ctx, at->loc, text);
+		path = import_path(n->ctx, at->loc, text, NULL);
 		if (!path) {
 			n->rc = -1;
 			continue;
@@ -344,6 +361,35 @@ static void bypass(struct nono *n, const struct json_value *list)
 				   "nono lifts a deny only where the profile "
 				   "also grants, and no grant of this profile "
 				   "names the path");
+	}
+}
+
+/*
+ * A bypassed grant becomes an override only where the parent denies some
+ * of its access: elsewhere there is nothing to lift, and polc refuses an
+ * override that lifts nothing, so it stays an allow, which means the same.
+ */
+static void lift_only_denies(struct nono *n)
+{
+	static const unsigned plats[NPLAT] = { IR_ALL_PLATFORMS, IR_LINUX,
+					       IR_MACOS };
+	const struct ir_policy *p = NULL;
+
+	for (size_t i = 0; i < n->ngrants; i++) {
+		struct grant *g = &n->grants[i];
+		bool ok;
+
+		if (!g->override)
+			continue;
+		if (!p && !(p = lib_resolve(n->ctx, n->parent, false))) {
+			n->rc = -1;
+			return;
+		}
+		if (!lib_denied_near(n->ctx, p, g->raw, g->file, plats[g->plat],
+				     g->modes, &ok))
+			g->override = false;
+		if (!ok)
+			n->rc = -1;
 	}
 }
 
@@ -389,6 +435,7 @@ static void filesystem(struct nono *n, const struct json_value *fs,
 	}
 	if (bypasses)
 		bypass(n, bypasses);
+	lift_only_denies(n);
 	for (size_t g = 0; g < n->ngrants; g++) {
 		const struct grant *r = &n->grants[g];
 
@@ -1031,6 +1078,7 @@ int import_nono_profile(struct polc_ctx *ctx, uint32_t file,
 	}
 	if ((v = json_member(doc, "extends")))
 		parent = parent_of(&n, v);
+	n.parent = parent ? parent : "default";
 	/* nono's base groups: default's, and user_tools. */
 	if (!parent)
 		emit(&n, ALL, "use user_tools;");
@@ -1151,7 +1199,7 @@ int import_nono_learn(struct polc_ctx *ctx, uint32_t file,
 		      const struct json_value *doc,
 		      const struct polc_import_options *opts, FILE *out)
 {
-	struct nono n = { .ctx = ctx, .opts = opts };
+	struct nono n = { .ctx = ctx, .opts = opts, .parent = "default" };
 	const struct json_value *fs, *net;
 
 	if (!want(&n, doc, JSON_OBJECT, "a nono learn fragment"))
