@@ -1,8 +1,8 @@
 /*
  * import.c - "polc import FILE [-o OUT] [--format F] [--name N] [--arch A]
- * [--cap CAP]... [--best-effort]": another tool's policy as .pol text, on stdout or
- * written atomically to OUT (a temporary file in OUT's directory, flushed
- * to disk, renamed over it; never over anything but a regular file).
+ * [--cap CAP]... [--best-effort]": another tool's policy as .pol text, on
+ * stdout or written atomically to OUT (a temporary file in OUT's directory,
+ * flushed to disk, renamed over it; never over anything but a regular file).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -62,9 +62,10 @@ int polc_import(polc_ctx *ctx, const char *file,
 		if (!strcmp(opts->format, importers[i].format))
 			imp = &importers[i];
 	if (opts->format && !imp) {
-		diag_subject(ctx, DIAG_ERROR, opts->format,
-			     "unknown import format (this version reads "
-			     FORMATS ")");
+		diag_subject(
+			ctx, DIAG_ERROR, opts->format,
+			"unknown import format (this version reads " FORMATS
+			")");
 		return -1;
 	}
 	if ((!imp && looks_like_json(src)) || (imp && imp->json)) {
@@ -101,7 +102,7 @@ int polc_import(polc_ctx *ctx, const char *file,
 	return 0;
 }
 
-/* ---- shared by the importers ------------------------------------------- */
+/* ---- shared by the importers --------------------------------------------- */
 
 const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
 				const struct polc_import_options *opts)
@@ -126,10 +127,9 @@ const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
 
 /* The built-in variables of spec/language.md §4.12. */
 static const char *const builtins[] = {
-	"HOME",		   "WORKDIR",	     "TMPDIR",
-	"UID",		   "USER",	     "XDG_CONFIG_HOME",
-	"XDG_CACHE_HOME",  "XDG_DATA_HOME",  "XDG_STATE_HOME",
-	"XDG_RUNTIME_DIR",
+	"HOME",		  "WORKDIR",	     "TMPDIR",	       "UID",
+	"USER",		  "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+	"XDG_STATE_HOME", "XDG_RUNTIME_DIR",
 };
 
 static bool name_char(char c, bool first)

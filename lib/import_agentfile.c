@@ -40,7 +40,8 @@ bool import_agentfile_detect(const struct source *src,
 		    (p[5] == ' ' || p[5] == '\t')) {
 			for (p += 5; p < end && (*p == ' ' || *p == '\t');)
 				p++;
-			if ((size_t)(end - p) >= 8 && !strncmp(p, "sandbox.", 8))
+			if ((size_t)(end - p) >= 8 &&
+			    !strncmp(p, "sandbox.", 8))
 				return true;
 		}
 		p = eol ? eol + 1 : end;
@@ -63,7 +64,8 @@ static bool next_word(struct polc_ctx *ctx, uint32_t file, const char *text,
 {
 	size_t i = *at;
 
-	while (i < eol && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+	while (i < eol &&
+	       (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
 		i++;
 	if (i == eol || text[i] == '#')
 		return false;
@@ -130,7 +132,8 @@ static int directive(struct polc_ctx *ctx, uint32_t file, size_t start,
 		return 0;
 	}
 	if (strncmp(limit, "sandbox.", 8)) {
-		diag_at(ctx, DIAG_NOTE, loc_span(loc_of(file, w), loc_of(file, kind)),
+		diag_at(ctx, DIAG_NOTE,
+			loc_span(loc_of(file, w), loc_of(file, kind)),
 			"'LIMIT %s' is not a sandbox limit; ignored", limit);
 		return 0;
 	}
@@ -183,8 +186,8 @@ int import_agentfile(struct polc_ctx *ctx, uint32_t file,
 		return -1;
 	}
 	for (size_t start = 0; start < src->len;) {
-		const char *nl = memchr(src->text + start, '\n',
-					src->len - start);
+		const char *nl =
+			memchr(src->text + start, '\n', src->len - start);
 		size_t eol = nl ? (size_t)(nl - src->text) : src->len;
 
 		if (directive(ctx, file, start, eol, &rules) != 0)
@@ -198,7 +201,8 @@ int import_agentfile(struct polc_ctx *ctx, uint32_t file,
 			     "no sandbox limits: the profile is default's");
 	fprintf(out,
 		"# Imported by polc import from %s (Agentfile): its sandbox "
-		"limits on\n# top of default.\n\nprofile %s extends default {\n",
+		"limits on\n# top of default.\n\nprofile %s extends default "
+		"{\n",
 		src->name, import_profile_name(ctx, src, opts));
 	for (size_t i = 0; i < rules.len; i++)
 		fprintf(out, "    %s\n", (const char *)rules.items[i]);

@@ -68,8 +68,8 @@ static void emit(struct nono *n, enum plat plat, const char *fmt, ...)
 	va_start(ap, fmt);
 	va_copy(again, ap);
 	int len = vsnprintf(NULL, 0, fmt, ap);
-	char *line = len < 0 ? NULL
-			     : arena_alloc(&n->ctx->arena, (size_t)len + 1);
+	char *line =
+		len < 0 ? NULL : arena_alloc(&n->ctx->arena, (size_t)len + 1);
 	if (line)
 		vsnprintf(line, (size_t)len + 1, fmt, again);
 	va_end(again);
@@ -119,9 +119,9 @@ static bool protection(struct nono *n, const struct json_value *v,
 			why);
 		return true;
 	}
-	struct diag *d = diag_at(n->ctx, DIAG_ERROR, v->loc,
-				 "'%s' cannot be enforced by polc: %s", key,
-				 why);
+	struct diag *d =
+		diag_at(n->ctx, DIAG_ERROR, v->loc,
+			"'%s' cannot be enforced by polc: %s", key, why);
 	if (!n->told_best_effort)
 		diag_note(n->ctx, d, v->loc,
 			  "polc import --best-effort leaves it out with a "
@@ -139,12 +139,12 @@ static bool is_empty(const struct json_value *v)
 }
 
 static const char *const reserved[] = {
-	"allow",    "create",  "deny",	   "description", "env",
-	"exclude",  "existing", "expect",  "extends",	  "file",
-	"group",    "if",      "import",   "ipc",	  "landlock",
-	"let",	    "meta",    "network",  "override",	  "platform",
-	"profile",  "required", "seatbelt", "set",	  "syscall",
-	"use",	    "workdir",
+	"allow",   "create",   "deny",	   "description", "env",
+	"exclude", "existing", "expect",   "extends",	  "file",
+	"group",   "if",       "import",   "ipc",	  "landlock",
+	"let",	   "meta",     "network",  "override",	  "platform",
+	"profile", "required", "seatbelt", "set",	  "syscall",
+	"use",	   "workdir",
 };
 
 /* Whether @s is a name polc accepts (a profile, an environment variable). */
@@ -163,12 +163,13 @@ static bool pol_name(const char *s, bool dash)
 	return true;
 }
 
-/* ---- when predicates ------------------------------------------------------ */
+/* ---- when predicates ----------------------------------------------------- */
 
 static enum plat plat_of_word(const char *s)
 {
-	return !strcmp(s, "linux") ? LINUX : !strcmp(s, "macos") ? MACOS
-								  : UNSAID;
+	return !strcmp(s, "linux")   ? LINUX
+	       : !strcmp(s, "macos") ? MACOS
+				     : UNSAID;
 }
 
 /*
@@ -260,7 +261,7 @@ static bool conditional(struct nono *n, const struct json_value *v,
 	return true;
 }
 
-/* ---- filesystem ----------------------------------------------------------- */
+/* ---- filesystem ---------------------------------------------------------- */
 
 enum {
 	R = IR_READ,
@@ -308,7 +309,7 @@ static void add_grant(struct nono *n, const struct fs_key *k,
 			n->rc = -1;
 			return;
 		}
-		*g = (struct grant){ path, raw,	    k->mode, k->modes,
+		*g = (struct grant){ path,    raw,   k->mode, k->modes,
 				     k->file, false, plat };
 	}
 }
@@ -393,8 +394,7 @@ static void lift_only_denies(struct nono *n)
 	}
 }
 
-static void filesystem(struct nono *n, const struct json_value *fs,
-		       bool learn)
+static void filesystem(struct nono *n, const struct json_value *fs, bool learn)
 {
 	const struct json_value *bypasses = NULL;
 
@@ -439,16 +439,17 @@ static void filesystem(struct nono *n, const struct json_value *fs,
 	for (size_t g = 0; g < n->ngrants; g++) {
 		const struct grant *r = &n->grants[g];
 
-		emit(n, r->plat, "%sallow %s %s%s;", r->override ? "override " : "",
-		     r->mode, r->file ? "file " : "", r->path);
+		emit(n, r->plat, "%sallow %s %s%s;",
+		     r->override ? "override " : "", r->mode,
+		     r->file ? "file " : "", r->path);
 	}
 }
 
-/* ---- network -------------------------------------------------------------- */
+/* ---- network ------------------------------------------------------------- */
 
 /* Port @v (1-65535) into *@port; false after an error. */
-static bool port_of(struct nono *n, const struct json_value *v,
-		    const char *key, bool localhost, uint64_t *port)
+static bool port_of(struct nono *n, const struct json_value *v, const char *key,
+		    bool localhost, uint64_t *port)
 {
 	if (!json_uint64(v, port) || *port > 65535 ||
 	    (*port == 0 && !localhost)) {
@@ -557,8 +558,7 @@ static void network(struct nono *n, const struct json_value *net)
 		else if (!strcmp(k, "listen_port"))
 			ports(n, v, k, false);
 		else if (!strcmp(k, "allow_domain") ||
-			 !strcmp(k, "proxy_allow") ||
-			 !strcmp(k, "allow_proxy"))
+			 !strcmp(k, "proxy_allow") || !strcmp(k, "allow_proxy"))
 			domains(n, v, k);
 		else if (!strcmp(k, "network_profile")) {
 			if (v->kind != JSON_NULL)
@@ -588,7 +588,7 @@ static void network(struct nono *n, const struct json_value *net)
 	}
 }
 
-/* ---- groups --------------------------------------------------------------- */
+/* ---- groups -------------------------------------------------------------- */
 
 /*
  * nono's groups (policy.json) and polc's library groups that hold the same
@@ -647,8 +647,8 @@ static void groups(struct nono *n, const struct json_value *list, bool use)
 			continue;
 		const struct group_map *g = group_named(name);
 		if (!g) {
-			const char *what = arena_printf(&n->ctx->arena,
-							"group %s", name);
+			const char *what =
+				arena_printf(&n->ctx->arena, "group %s", name);
 			protection(n, at, what,
 				   "polc's library has no group of the same "
 				   "paths, so whatever it grants or denies is "
@@ -675,7 +675,7 @@ static void groups(struct nono *n, const struct json_value *list, bool use)
 	}
 }
 
-/* ---- the rest of a profile ---------------------------------------------- */
+/* ---- the rest of a profile ----------------------------------------------- */
 
 static void security(struct nono *n, const struct json_value *sec)
 {
@@ -732,7 +732,7 @@ static void security(struct nono *n, const struct json_value *sec)
 			n->rc = -1;
 		}
 		continue;
-bad_value:
+	bad_value:
 		diag_at(n->ctx, DIAG_ERROR, v->loc, "unknown %s value", k);
 		n->rc = -1;
 	}
@@ -928,9 +928,9 @@ static const char *parent_of(struct nono *n, const struct json_value *v)
 
 /* Keys of a profile that carry no sandbox rule, or only grant. */
 static const char *const outside_sandbox[] = {
-	"hooks",       "session_hooks", "rollback", "undo",
-	"diagnostics", "interactive",	"packs",    "command_args",
-	"trust_groups",
+	"hooks", "session_hooks", "rollback",
+	"undo",	 "diagnostics",	  "interactive",
+	"packs", "command_args",  "trust_groups",
 };
 
 static const char *const grants_only[][2] = {
@@ -945,8 +945,7 @@ static const char *const grants_only[][2] = {
 		       "paths" },
 };
 
-static void other_key(struct nono *n, const char *k,
-		      const struct json_value *v)
+static void other_key(struct nono *n, const char *k, const struct json_value *v)
 {
 	for (size_t i = 0; i < sizeof(outside_sandbox) / sizeof(char *); i++)
 		if (!strcmp(k, outside_sandbox[i])) {
@@ -961,10 +960,11 @@ static void other_key(struct nono *n, const char *k,
 			return;
 		}
 	if (!strcmp(k, "linux")) {
-		const struct json_value *m = json_member(v, "af_unix_mediation");
+		const struct json_value *m =
+			json_member(v, "af_unix_mediation");
 
-		if (want(n, v, JSON_OBJECT, k) && m &&
-		    m->kind == JSON_STRING && !strcmp(m->text, "pathname"))
+		if (want(n, v, JSON_OBJECT, k) && m && m->kind == JSON_STRING &&
+		    !strcmp(m->text, "pathname"))
 			protection(n, m, "af_unix_mediation",
 				   "polc cannot limit connections to "
 				   "pathname unix sockets to granted paths");
@@ -978,10 +978,11 @@ static void other_key(struct nono *n, const char *k,
 				   "name; polc decides on the executable's "
 				   "path (`deny exec file PATH`)");
 		if (a && !is_empty(a))
-			grant_lost(n, a, "commands.allow",
-				   "it lifts nono's dangerous commands by name; "
-				   "polc's are paths (`override allow exec "
-				   "file PATH`)");
+			grant_lost(
+				n, a, "commands.allow",
+				"it lifts nono's dangerous commands by name; "
+				"polc's are paths (`override allow exec "
+				"file PATH`)");
 	} else if (!strcmp(k, "command_policies")) {
 		if (!is_empty(v))
 			protection(n, v, k,
@@ -998,7 +999,7 @@ static void other_key(struct nono *n, const char *k,
 	}
 }
 
-/* ---- output ------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static int write_profile(struct nono *n, const struct source *src,
 			 const char *format, const char *parent,
@@ -1033,11 +1034,11 @@ static int write_profile(struct nono *n, const struct source *src,
 	return 0;
 }
 
-/* ---- nono profile ------------------------------------------------------- */
+/* ---- nono profile -------------------------------------------------------- */
 
 static const char *const profile_keys[] = {
-	"meta",	   "extends",  "filesystem", "network", "workdir",
-	"groups",  "security", "environment",
+	"meta",	   "extends", "filesystem", "network",
+	"workdir", "groups",  "security",   "environment",
 };
 
 bool import_nono_profile_detect(const struct source *src,
@@ -1082,7 +1083,8 @@ int import_nono_profile(struct polc_ctx *ctx, uint32_t file,
 	/* nono's base groups: default's, and user_tools. */
 	if (!parent)
 		emit(&n, ALL, "use user_tools;");
-	if ((v = json_member(doc, "groups")) && want(&n, v, JSON_OBJECT, "groups"))
+	if ((v = json_member(doc, "groups")) &&
+	    want(&n, v, JSON_OBJECT, "groups"))
 		for (size_t i = 0; i < v->n; i++) {
 			if (!strcmp(v->keys[i], "include") ||
 			    !strcmp(v->keys[i], "exclude"))
@@ -1119,7 +1121,7 @@ int import_nono_profile(struct polc_ctx *ctx, uint32_t file,
 			     description, out);
 }
 
-/* ---- nono learn --json -------------------------------------------------- */
+/* ---- nono learn --json --------------------------------------------------- */
 
 bool import_nono_learn_detect(const struct source *src,
 			      const struct json_value *doc)
@@ -1127,8 +1129,8 @@ bool import_nono_learn_detect(const struct source *src,
 	const struct json_value *net = json_member(doc, "network");
 
 	(void)src;
-	if (!net || (!json_member(net, "outbound") &&
-		     !json_member(net, "listening")))
+	if (!net ||
+	    (!json_member(net, "outbound") && !json_member(net, "listening")))
 		return false;
 	for (size_t i = 0; i < doc->n; i++)
 		if (strcmp(doc->keys[i], "filesystem") &&
@@ -1184,9 +1186,9 @@ static void endpoints(struct nono *n, const struct json_value *list,
 						     : "",
 					     host ? ")" : ""));
 		/* One rule a port: Landlock cannot tell addresses apart. */
-		const char *rule = arena_printf(&n->ctx->arena,
-						"network %s tcp %u;", verb,
-						(unsigned)p);
+		const char *rule =
+			arena_printf(&n->ctx->arena, "network %s tcp %u;", verb,
+				     (unsigned)p);
 		for (size_t k = 0; k < n->lines[ALL].len; k++)
 			seen |= !strcmp(n->lines[ALL].items[k], rule);
 		if (!seen)

@@ -137,15 +137,16 @@ static const struct ir_policy *validated(polc_ctx *c, const struct result *r)
 	return lib_resolve(c, path, false);
 }
 
-/* ---- nono profiles ------------------------------------------------------ */
+/* ---- nono profiles ------------------------------------------------------- */
 
 START_TEST(test_nono_access_modes)
 {
-	struct result r = nono("{\"filesystem\": {"
-			       "\"allow\": [\"/a\"], \"read\": [\"/b\"],"
-			       "\"write\": [\"/c\"], \"allow_file\": [\"/d\"],"
-			       "\"read_file\": [\"/e\"], \"write_file\": [\"/f\"],"
-			       "\"deny\": [\"/a/secret\"]}}");
+	struct result r =
+		nono("{\"filesystem\": {"
+		     "\"allow\": [\"/a\"], \"read\": [\"/b\"],"
+		     "\"write\": [\"/c\"], \"allow_file\": [\"/d\"],"
+		     "\"read_file\": [\"/e\"], \"write_file\": [\"/f\"],"
+		     "\"deny\": [\"/a/secret\"]}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    deny /a/secret;\n"
@@ -162,11 +163,11 @@ END_TEST
 
 START_TEST(test_nono_paths_and_variables)
 {
-	struct result r = nono(
-		"{\"filesystem\": {\"read\": [\"~\", \"~/a\", \"$HOME/b\","
-		"\"${HOME}c\", \"${TMPDIR}/d\", \"$XDG_CONFIG_HOME/e\","
-		"\"./f\", \"g/h\", \"/with space\", \"/q\\\"uote\","
-		"\"/x/~y\"]}}");
+	struct result r =
+		nono("{\"filesystem\": {\"read\": [\"~\", \"~/a\", \"$HOME/b\","
+		     "\"${HOME}c\", \"${TMPDIR}/d\", \"$XDG_CONFIG_HOME/e\","
+		     "\"./f\", \"g/h\", \"/with space\", \"/q\\\"uote\","
+		     "\"/x/~y\"]}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    allow rx ~;\n"
@@ -198,11 +199,13 @@ START_TEST(test_nono_path_errors)
 		"p.json:1:35: error: '/a/*.txt': a pattern; polc paths have no "
 		"globs (Landlock has none)\n"
 		"p.json:1:47: error: variable '$NONO_CONFIG' has no polc "
-		"equivalent (polc has $HOME, $WORKDIR, $TMPDIR, $UID, $USER and "
+		"equivalent (polc has $HOME, $WORKDIR, $TMPDIR, $UID, $USER "
+		"and "
 		"the $XDG_* directories)\n"
 		"p.json:1:65: error: an empty path\n"
 		"p.json:1:68: error: '$' in a path starts no variable name\n"
-		"p.json:1:76: error: '/b?': a pattern; polc paths have no globs "
+		"p.json:1:76: error: '/b?': a pattern; polc paths have no "
+		"globs "
 		"(Landlock has none)\n");
 	done(&r);
 }
@@ -210,12 +213,12 @@ END_TEST
 
 START_TEST(test_nono_when_becomes_platform_blocks)
 {
-	struct result r = nono(
-		"{\"filesystem\": {\"read\": ["
-		"{\"path\": \"/l\", \"when\": \"linux\"},"
-		"{\"path\": \"/m\", \"when\": [\"macos\"]},"
-		"{\"path\": \"/both\", \"when\": [\"linux\", \"macos\"]}],"
-		"\"deny\": [{\"path\": \"/s\", \"when\": \"macos\"}]}}");
+	struct result r =
+		nono("{\"filesystem\": {\"read\": ["
+		     "{\"path\": \"/l\", \"when\": \"linux\"},"
+		     "{\"path\": \"/m\", \"when\": [\"macos\"]},"
+		     "{\"path\": \"/both\", \"when\": [\"linux\", \"macos\"]}],"
+		     "\"deny\": [{\"path\": \"/s\", \"when\": \"macos\"}]}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    allow rx /both;\n"
@@ -232,9 +235,10 @@ END_TEST
 
 START_TEST(test_nono_when_polc_cannot_express)
 {
-	const char *in = "{\"filesystem\": {"
-			 "\"read\": [{\"path\": \"/r\", \"when\": \"linux:>=6\"}],"
-			 "\"deny\": [{\"path\": \"/s\", \"when\": \"!macos\"}]}}";
+	const char *in =
+		"{\"filesystem\": {"
+		"\"read\": [{\"path\": \"/r\", \"when\": \"linux:>=6\"}],"
+		"\"deny\": [{\"path\": \"/s\", \"when\": \"!macos\"}]}}";
 	struct result r = nono(in);
 
 	ck_assert_ptr_null(r.pol);
@@ -252,13 +256,14 @@ START_TEST(test_nono_when_polc_cannot_express)
 	r = import_as("p.json", in, NULL, true);
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    deny /s;\n");
-	ck_assert_str_eq(diags(&r),
-			 "p.json:1:49: warning: a condition polc cannot express "
-			 "(only 'linux' and 'macos'): a grant under it is left "
-			 "out, a deny holds on every platform\n"
-			 "p.json:1:95: warning: a condition polc cannot express "
-			 "(only 'linux' and 'macos'): a grant under it is left "
-			 "out, a deny holds on every platform\n");
+	ck_assert_str_eq(
+		diags(&r),
+		"p.json:1:49: warning: a condition polc cannot express "
+		"(only 'linux' and 'macos'): a grant under it is left "
+		"out, a deny holds on every platform\n"
+		"p.json:1:95: warning: a condition polc cannot express "
+		"(only 'linux' and 'macos'): a grant under it is left "
+		"out, a deny holds on every platform\n");
 	done(&r);
 }
 END_TEST
@@ -284,7 +289,8 @@ END_TEST
 
 START_TEST(test_nono_localhost_port_is_not_an_address_rule)
 {
-	const char *in = "{\"network\": {\"block\": true, \"open_port\": [8080]}}";
+	const char *in =
+		"{\"network\": {\"block\": true, \"open_port\": [8080]}}";
 	struct result r = nono(in);
 
 	ck_assert_ptr_null(r.pol);
@@ -313,9 +319,9 @@ END_TEST
 
 START_TEST(test_nono_groups)
 {
-	struct result r = nono(
-		"{\"groups\": {\"include\": [\"node_runtime\", "
-		"\"deny_credentials\"], \"exclude\": [\"dangerous_commands\"]}}");
+	struct result r = nono("{\"groups\": {\"include\": [\"node_runtime\", "
+			       "\"deny_credentials\"], \"exclude\": "
+			       "[\"dangerous_commands\"]}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    use node_runtime;\n"
@@ -328,7 +334,8 @@ START_TEST(test_nono_groups)
 	ck_assert_ptr_null(r.pol);
 	ck_assert_str_eq(
 		diags(&r),
-		"p.json:1:25: error: 'group vscode_linux' cannot be enforced by "
+		"p.json:1:25: error: 'group vscode_linux' cannot be enforced "
+		"by "
 		"polc: polc's library has no group of the same paths, so "
 		"whatever it grants or denies is lost\n"
 		"p.json:1:25: note: polc import --best-effort leaves it out "
@@ -341,18 +348,18 @@ END_TEST
 
 START_TEST(test_nono_environment)
 {
-	struct result r = nono(
-		"{\"environment\": {\"allow_vars\": [\"*\"],"
-		"\"deny_vars\": [\"GH_TOKEN\", \"AWS_*\"],"
-		"\"set_vars\": {\"MODE\": \"a \\\"b\\\"\"}}}");
+	struct result r = nono("{\"environment\": {\"allow_vars\": [\"*\"],"
+			       "\"deny_vars\": [\"GH_TOKEN\", \"AWS_*\"],"
+			       "\"set_vars\": {\"MODE\": \"a \\\"b\\\"\"}}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    env drop GH_TOKEN;\n"
 				   "    env drop AWS_*;\n"
 				   "    env set MODE = \"a \\\"b\\\"\";\n");
 	done(&r);
-	r = nono("{\"environment\": {\"allow_vars\": [\"PATH\"],"
-		 "\"deny_vars\": [\"A-B\"], \"set_vars\": {\"X\": \"$HOME\"}}}");
+	r = nono(
+		"{\"environment\": {\"allow_vars\": [\"PATH\"],"
+		"\"deny_vars\": [\"A-B\"], \"set_vars\": {\"X\": \"$HOME\"}}}");
 	ck_assert_ptr_null(r.pol);
 	ck_assert_str_eq(
 		diags(&r),
@@ -401,10 +408,10 @@ END_TEST
 START_TEST(test_nono_bypass_protection)
 {
 	polc_ctx *c = new_ctx();
-	struct result r = nono(
-		"{\"filesystem\": {\"read_file\": [\"~/.ssh/known_hosts\","
-		"\"~/.gitconfig\"], \"bypass_protection\": "
-		"[\"~/.ssh/known_hosts\", \"~/.gitconfig\"]}}");
+	struct result r =
+		nono("{\"filesystem\": {\"read_file\": [\"~/.ssh/known_hosts\","
+		     "\"~/.gitconfig\"], \"bypass_protection\": "
+		     "[\"~/.ssh/known_hosts\", \"~/.gitconfig\"]}}");
 
 	ck_assert_str_eq(body(&r),
 			 "    use user_tools;\n"
@@ -412,16 +419,14 @@ START_TEST(test_nono_bypass_protection)
 			 "    allow rx file ~/.gitconfig;\n");
 	const struct ir_policy *p = validated(c, &r);
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.ssh/known_hosts",
-				IR_READ),
-			 IR_ALLOW);
-	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.ssh/id_rsa",
-				IR_READ),
+	ck_assert_int_eq(
+		decide(c, p, IR_LINUX, "/home/u/.ssh/known_hosts", IR_READ),
+		IR_ALLOW);
+	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.ssh/id_rsa", IR_READ),
 			 IR_DENY);
 	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.gitconfig", IR_READ),
 			 IR_ALLOW);
-	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.gitconfig",
-				IR_WRITE),
+	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.gitconfig", IR_WRITE),
 			 IR_DENY);
 	polc_ctx_free(c);
 	done(&r);
@@ -440,12 +445,11 @@ START_TEST(test_nono_deny_beats_grant)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/work/a", IR_WRITE),
 			 IR_ALLOW);
-	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/work/secrets/k",
-				IR_READ),
-			 IR_DENY);
+	ck_assert_int_eq(
+		decide(c, p, IR_LINUX, "/home/u/work/secrets/k", IR_READ),
+		IR_DENY);
 	ck_assert_int_eq(decide(c, p, IR_LINUX, "/w/x", IR_DELETE), IR_ALLOW);
-	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.ssh/id_rsa",
-				IR_READ),
+	ck_assert_int_eq(decide(c, p, IR_LINUX, "/home/u/.ssh/id_rsa", IR_READ),
 			 IR_DENY);
 	polc_ctx_free(c);
 	done(&r);
@@ -454,9 +458,10 @@ END_TEST
 
 START_TEST(test_nono_keys_left_out)
 {
-	struct result r = nono("{\"hooks\": {\"a\": {}}, \"secrets\": "
-			       "{\"k\": \"K\"}, \"interactive\": false,"
-			       "\"security\": {\"capability_elevation\": true}}");
+	struct result r =
+		nono("{\"hooks\": {\"a\": {}}, \"secrets\": "
+		     "{\"k\": \"K\"}, \"interactive\": false,"
+		     "\"security\": {\"capability_elevation\": true}}");
 
 	ck_assert_str_eq(body(&r), "    use user_tools;\n");
 	ck_assert_str_eq(
@@ -489,19 +494,20 @@ START_TEST(test_nono_policy_file)
 }
 END_TEST
 
-/* ---- nono learn --json ---------------------------------------------------- */
+/* ---- nono learn --json --------------------------------------------------- */
 
 START_TEST(test_nono_learn_fragment)
 {
 	polc_ctx *c = new_ctx();
-	struct result r = nono(
-		"{\"filesystem\": {\"allow\": [\"/w/out\"], \"read\": [\"/etc/x\"],"
-		"\"write\": []}, \"network\": {\"outbound\": ["
-		"{\"addr\": \"1.2.3.4\", \"port\": 443, \"count\": 2,"
-		"\"hostname\": \"example.org\"},"
-		"{\"addr\": \"5.6.7.8\", \"port\": 443, \"count\": 1}],"
-		"\"listening\": [{\"addr\": \"127.0.0.1\", \"port\": 8000,"
-		"\"count\": 1}]}}");
+	struct result r =
+		nono("{\"filesystem\": {\"allow\": [\"/w/out\"], \"read\": "
+		     "[\"/etc/x\"],"
+		     "\"write\": []}, \"network\": {\"outbound\": ["
+		     "{\"addr\": \"1.2.3.4\", \"port\": 443, \"count\": 2,"
+		     "\"hostname\": \"example.org\"},"
+		     "{\"addr\": \"5.6.7.8\", \"port\": 443, \"count\": 1}],"
+		     "\"listening\": [{\"addr\": \"127.0.0.1\", \"port\": 8000,"
+		     "\"count\": 1}]}}");
 
 	ck_assert_ptr_nonnull(strstr(r.pol, "(nono learn --json).\n"
 					    "# nono learn outbound: 1.2.3.4 "
@@ -516,16 +522,16 @@ START_TEST(test_nono_learn_fragment)
 }
 END_TEST
 
-/* ---- Agentfile ---------------------------------------------------------- */
+/* ---- Agentfile ----------------------------------------------------------- */
 
 START_TEST(test_agentfile_limits)
 {
-	struct result r = import_as(
-		"Agentfile",
-		"# an agent\nFROM auto\nLIMIT tokens 10\n"
-		"LIMIT sandbox.read /data \"~/My Docs\"  # shared\n"
-		"  LIMIT sandbox.readwrite ./out $HOME/.cache/a\n",
-		NULL, false);
+	struct result r =
+		import_as("Agentfile",
+			  "# an agent\nFROM auto\nLIMIT tokens 10\n"
+			  "LIMIT sandbox.read /data \"~/My Docs\"  # shared\n"
+			  "  LIMIT sandbox.readwrite ./out $HOME/.cache/a\n",
+			  NULL, false);
 
 	ck_assert_str_eq(body(&r), "    allow read /data;\n"
 				   "    allow read \"~/My Docs\";\n"
@@ -560,7 +566,7 @@ START_TEST(test_agentfile_errors)
 }
 END_TEST
 
-/* ---- detection -------------------------------------------------------------- */
+/* ---- detection ----------------------------------------------------------- */
 
 START_TEST(test_detection)
 {
@@ -583,12 +589,13 @@ START_TEST(test_detection)
 	done(&r);
 	r = import_as("x.txt", "FROM auto\n", NULL, false);
 	ck_assert_ptr_null(r.pol);
-	ck_assert_str_eq(diags(&r),
-			 "x.txt: error: not a format polc imports (this "
-			 "version reads OCI/Docker seccomp JSON, nono profiles, "
-			 "nono learn --json fragments and Agentfiles; name one "
-			 "with --format: 'oci-seccomp', 'nono-profile', "
-			 "'nono-learn' and 'agentfile')\n");
+	ck_assert_str_eq(
+		diags(&r),
+		"x.txt: error: not a format polc imports (this "
+		"version reads OCI/Docker seccomp JSON, nono profiles, "
+		"nono learn --json fragments and Agentfiles; name one "
+		"with --format: 'oci-seccomp', 'nono-profile', "
+		"'nono-learn' and 'agentfile')\n");
 	done(&r);
 	r = import_as("x.json", "{}", "nono", false);
 	ck_assert_str_eq(diags(&r),
