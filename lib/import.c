@@ -121,8 +121,42 @@ const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
 			    *p))
 			*p = '_';
 	return arena_printf(&ctx->arena, "%s%s",
-			    strchr("0123456789-", *name) ? "imported_" : "",
+			    import_is_name(name, true) ? "" : "imported_",
 			    name);
+}
+
+static const char *const reserved[] = {
+	"allow",   "create",   "deny",	   "description", "env",
+	"exclude", "existing", "expect",   "extends",	  "file",
+	"group",   "if",       "import",   "ipc",	  "landlock",
+	"let",	   "meta",     "network",  "override",	  "platform",
+	"profile", "required", "seatbelt", "set",	  "syscall",
+	"use",	   "workdir",
+};
+
+bool import_is_name(const char *s, bool dash)
+{
+	if (!*s || (*s >= '0' && *s <= '9') || *s == '-')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      (dash && *p == '-')))
+			return false;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
+		if (!strcmp(s, reserved[i]))
+			return false;
+	return true;
+}
+
+const char *import_comment(struct polc_ctx *ctx, const char *s)
+{
+	char *c = arena_strdup(&ctx->arena, s);
+
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return c;
 }
 
 /* The built-in variables of spec/language.md §4.12. */

@@ -72,6 +72,15 @@ const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
 const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
 			const char *path, const char **raw);
 
+/*
+ * Whether @s is a name polc accepts: a letter or '_', then letters, digits,
+ * '_' (and '-' with @dash), and no reserved word.
+ */
+bool import_is_name(const char *s, bool dash);
+
+/* @s for one line of a comment: control characters made spaces. */
+const char *import_comment(struct polc_ctx *ctx, const char *s);
+
 /* Write @s as a .pol string literal, quotes included. */
 void import_write_string(FILE *out, const char *s);
 

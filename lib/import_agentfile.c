@@ -203,7 +203,8 @@ int import_agentfile(struct polc_ctx *ctx, uint32_t file,
 		"# Imported by polc import from %s (Agentfile): its sandbox "
 		"limits on\n# top of default.\n\nprofile %s extends default "
 		"{\n",
-		src->name, import_profile_name(ctx, src, opts));
+		import_comment(ctx, src->name),
+		import_profile_name(ctx, src, opts));
 	for (size_t i = 0; i < rules.len; i++)
 		fprintf(out, "    %s\n", (const char *)rules.items[i]);
 	fputs("}\n", out);

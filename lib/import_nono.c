@@ -138,31 +138,6 @@ static bool is_empty(const struct json_value *v)
 	       (v->kind == JSON_BOOL && !v->boolean);
 }
 
-static const char *const reserved[] = {
-	"allow",   "create",   "deny",	   "description", "env",
-	"exclude", "existing", "expect",   "extends",	  "file",
-	"group",   "if",       "import",   "ipc",	  "landlock",
-	"let",	   "meta",     "network",  "override",	  "platform",
-	"profile", "required", "seatbelt", "set",	  "syscall",
-	"use",	   "workdir",
-};
-
-/* Whether @s is a name polc accepts (a profile, an environment variable). */
-static bool pol_name(const char *s, bool dash)
-{
-	if (!*s || (*s >= '0' && *s <= '9') || *s == '-')
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      (dash && *p == '-')))
-			return false;
-	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
-		if (!strcmp(s, reserved[i]))
-			return false;
-	return true;
-}
-
 /* ---- when predicates ----------------------------------------------------- */
 
 static enum plat plat_of_word(const char *s)
@@ -774,7 +749,7 @@ static bool env_pattern(const char *s)
 {
 	size_t len = strlen(s);
 	char *name = len ? strndup(s, len - (s[len - 1] == '*')) : NULL;
-	bool ok = name && (!*name || pol_name(name, false));
+	bool ok = name && (!*name || import_is_name(name, false));
 
 	free(name);
 	return ok && !strchr(s, '?') && !memchr(s, '*', len ? len - 1 : 0);
@@ -834,7 +809,7 @@ static void environment(struct nono *n, const struct json_value *env)
 
 				if (!want(n, val, JSON_STRING, "a value"))
 					continue;
-				if (!pol_name(v->keys[j], false)) {
+				if (!import_is_name(v->keys[j], false)) {
 					diag_at(n->ctx, DIAG_ERROR, val->loc,
 						"'%s' is not a variable name "
 						"polc can set",
@@ -887,17 +862,11 @@ static void meta(struct nono *n, const struct json_value *m)
 				"unknown key '%s' in meta", k);
 			n->rc = -1;
 		} else if (want(n, v, JSON_STRING, k) &&
-			   strcmp(k, "description")) {
-			/* One line of the header comment, printable only. */
-			char *s = arena_strdup(&n->ctx->arena, v->text);
-
-			for (char *p = s; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					*p = ' ';
-			ptrvec_push(&n->ctx->arena, &n->comments,
-				    arena_printf(&n->ctx->arena, "nono %s: %s",
-						 k, s));
-		}
+			   strcmp(k, "description"))
+			ptrvec_push(
+				&n->ctx->arena, &n->comments,
+				arena_printf(&n->ctx->arena, "nono %s: %s", k,
+					     import_comment(n->ctx, v->text)));
 	}
 }
 
@@ -917,7 +886,7 @@ static const char *parent_of(struct nono *n, const struct json_value *v)
 	}
 	if (!want(n, first, JSON_STRING, "extends"))
 		return NULL;
-	if (!pol_name(first->text, true)) {
+	if (!import_is_name(first->text, true)) {
 		diag_at(n->ctx, DIAG_ERROR, first->loc,
 			"'%s' is not a polc profile name", first->text);
 		n->rc = -1;
@@ -1007,8 +976,8 @@ static int write_profile(struct nono *n, const struct source *src,
 {
 	if (n->rc || n->ctx->nerrors || arena_failed(&n->ctx->arena))
 		return -1;
-	fprintf(out, "# Imported by polc import from %s (%s).\n", src->name,
-		format);
+	fprintf(out, "# Imported by polc import from %s (%s).\n",
+		import_comment(n->ctx, src->name), format);
 	for (size_t i = 0; i < n->comments.len; i++)
 		fprintf(out, "# %s\n", (const char *)n->comments.items[i]);
 	fprintf(out, "\nprofile %s extends %s {\n",
@@ -1175,16 +1144,18 @@ static void endpoints(struct nono *n, const struct json_value *list,
 		if (!port_of(n, port, key, false, &p))
 			continue;
 		if (addr && want(n, addr, JSON_STRING, "addr"))
-			ptrvec_push(
-				&n->ctx->arena, &n->comments,
-				arena_printf(&n->ctx->arena,
-					     "nono learn %s: %s port %u%s%s%s",
-					     key, addr->text, (unsigned)p,
-					     host ? " (" : "",
-					     host && host->kind == JSON_STRING
-						     ? host->text
-						     : "",
-					     host ? ")" : ""));
+			ptrvec_push(&n->ctx->arena, &n->comments,
+				    arena_printf(
+					    &n->ctx->arena,
+					    "nono learn %s: %s port %u%s%s%s",
+					    key,
+					    import_comment(n->ctx, addr->text),
+					    (unsigned)p, host ? " (" : "",
+					    host && host->kind == JSON_STRING
+						    ? import_comment(n->ctx,
+								     host->text)
+						    : "",
+					    host ? ")" : ""));
 		/* One rule a port: Landlock cannot tell addresses apart. */
 		const char *rule =
 			arena_printf(&n->ctx->arena, "network %s tcp %u;", verb,

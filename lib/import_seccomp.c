@@ -693,7 +693,8 @@ int import_oci_seccomp(struct polc_ctx *ctx, uint32_t file,
 	fprintf(out,
 		"# Imported by polc import from %s (OCI seccomp JSON) "
 		"for %s.\n\nprofile %s",
-		src->name, im.arch == AUDIT_ARCH_X86_64 ? "x86_64" : "aarch64",
+		import_comment(ctx, src->name),
+		im.arch == AUDIT_ARCH_X86_64 ? "x86_64" : "aarch64",
 		import_profile_name(ctx, src, opts));
 	/* The file says nothing of the network: leave it as it was. */
 	fprintf(out, " {\n    network allow;\n    syscall default %s;\n",
