@@ -242,11 +242,17 @@ const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
 			rc = variable(ctx, loc, &s, out);
 			continue;
 		}
-		if (*s == '*' || *s == '?') {
+		if (*s == '*' || *s == '?' || *s == '[') {
 			diag_at(ctx, DIAG_ERROR, loc,
 				"'%s': a pattern; polc paths have no globs "
 				"(Landlock has none)",
 				path);
+			rc = -1;
+			break;
+		}
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			diag_at(ctx, DIAG_ERROR, loc,
+				"a path with a control character");
 			rc = -1;
 			break;
 		}

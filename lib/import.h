@@ -66,8 +66,8 @@ const char *import_profile_name(struct polc_ctx *ctx, const struct source *src,
  * `~/…` and the variables polc has ($HOME, $WORKDIR, $TMPDIR, $UID, $USER,
  * $XDG_*, as $NAME or ${NAME}) are kept, and a relative path is taken
  * against $WORKDIR.  *@raw (when not NULL) receives the text unquoted.
- * NULL after an error at @loc (`~user`, an empty path, a glob, a variable
- * polc does not have).
+ * NULL after an error at @loc (`~user`, an empty path, a glob, a control
+ * character, a variable polc does not have).
  */
 const char *import_path(struct polc_ctx *ctx, struct polc_loc loc,
 			const char *path, const char **raw);

@@ -189,7 +189,7 @@ START_TEST(test_nono_path_errors)
 {
 	struct result r = nono("{\"filesystem\": {\"read\": [\"~bob/x\","
 			       "\"/a/*.txt\", \"$NONO_CONFIG/x\", \"\","
-			       "\"/a/$\", \"/b?\"]}}");
+			       "\"/a/$\", \"/b?\", \"/c[1]\", \"/d\\t\"]}}");
 
 	ck_assert_ptr_null(r.pol);
 	ck_assert_str_eq(
@@ -205,8 +205,10 @@ START_TEST(test_nono_path_errors)
 		"p.json:1:65: error: an empty path\n"
 		"p.json:1:68: error: '$' in a path starts no variable name\n"
 		"p.json:1:76: error: '/b?': a pattern; polc paths have no "
-		"globs "
-		"(Landlock has none)\n");
+		"globs (Landlock has none)\n"
+		"p.json:1:83: error: '/c[1]': a pattern; polc paths have no "
+		"globs (Landlock has none)\n"
+		"p.json:1:92: error: a path with a control character\n");
 	done(&r);
 }
 END_TEST
