@@ -213,8 +213,9 @@ POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
  * @caps: capabilities the sandboxed process holds besides a Docker
  *        container's default set, for entries limited to capabilities
  *        (NULL-terminated; may be NULL)
- * @best_effort: a protection the input asks for that polc cannot enforce
- *               is a warning naming it, and left out, instead of an error
+ * @best_effort: a protection a nono profile or an Agentfile asks for that
+ *               polc cannot enforce is a warning naming it, and left out,
+ *               instead of an error (spec/import.md)
  */
 struct polc_import_options {
 	const char *format;

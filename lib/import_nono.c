@@ -53,6 +53,7 @@ struct nono {
 	struct grant *grants;
 	size_t ngrants, capgrants;
 	const char *parent; /* the profile the import extends */
+	const struct ir_policy *parent_policy; /* resolved when needed */
 	bool network_blocked;
 	bool told_best_effort; /* the note on --best-effort, given once */
 	int rc;
@@ -349,20 +350,19 @@ static void lift_only_denies(struct nono *n)
 {
 	static const unsigned plats[NPLAT] = { IR_ALL_PLATFORMS, IR_LINUX,
 					       IR_MACOS };
-	const struct ir_policy *p = NULL;
-
 	for (size_t i = 0; i < n->ngrants; i++) {
 		struct grant *g = &n->grants[i];
 		bool ok;
 
 		if (!g->override)
 			continue;
-		if (!p && !(p = lib_resolve(n->ctx, n->parent, false))) {
+		if (!n->parent_policy && !(n->parent_policy = lib_resolve(
+						   n->ctx, n->parent, false))) {
 			n->rc = -1;
 			return;
 		}
-		if (!lib_denied_near(n->ctx, p, g->raw, g->file, plats[g->plat],
-				     g->modes, &ok))
+		if (!lib_denied_near(n->ctx, n->parent_policy, g->raw, g->file,
+				     plats[g->plat], g->modes, &ok))
 			g->override = false;
 		if (!ok)
 			n->rc = -1;
@@ -1049,6 +1049,9 @@ int import_nono_profile(struct polc_ctx *ctx, uint32_t file,
 	if ((v = json_member(doc, "extends")))
 		parent = parent_of(&n, v);
 	n.parent = parent ? parent : "default";
+	/* The parent must exist where the profile will be resolved. */
+	if (parent && !(n.parent_policy = lib_resolve(ctx, parent, false)))
+		n.rc = -1;
 	/* nono's base groups: default's, and user_tools. */
 	if (!parent)
 		emit(&n, ALL, "use user_tools;");

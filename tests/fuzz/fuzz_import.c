@@ -19,6 +19,19 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
+ * Fixed values of the built-in variables, so that no run depends on the
+ * fuzzer's environment (the importers resolve a parent profile too).
+ */
+static void pin(polc_ctx *ctx)
+{
+	polc_set_variable(ctx, "HOME", "/home/fuzz");
+	polc_set_variable(ctx, "WORKDIR", "/home/fuzz/project");
+	polc_set_variable(ctx, "TMPDIR", "/tmp");
+	polc_set_variable(ctx, "UID", "1000");
+	polc_set_variable(ctx, "USER", "fuzz");
+}
+
+/*
  * The imported text must be a policy `polc validate` accepts: it parses,
  * checks and resolves against the library (the nono and Agentfile profiles
  * extend its `default`).  Abort otherwise.
@@ -33,12 +46,7 @@ static void accept_policy(const char *text, size_t len)
 	if (fd < 0 || !ctx || write(fd, text, len) != (ssize_t)len)
 		abort();
 	close(fd);
-	/* Fixed values, so that no run depends on the fuzzer's environment. */
-	polc_set_variable(ctx, "HOME", "/home/fuzz");
-	polc_set_variable(ctx, "WORKDIR", "/home/fuzz/project");
-	polc_set_variable(ctx, "TMPDIR", "/tmp");
-	polc_set_variable(ctx, "UID", "1000");
-	polc_set_variable(ctx, "USER", "fuzz");
+	pin(ctx);
 	if (polc_validate(ctx, args, 1) != 0 || polc_error_count(ctx)) {
 		polc_diagnostics_print(ctx, stderr, POLC_DIAG_TEXT, false);
 		fwrite(text, 1, len, stderr);
@@ -74,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!ctx)
 			break;
+		pin(ctx);
 		if (polc_import(ctx, path, &opts, &text, &len) == 0)
 			accept_policy(text, len);
 		free(text);

@@ -395,6 +395,12 @@ START_TEST(test_nono_extends)
 			 "p.json:1:19: note: polc import --best-effort leaves "
 			 "it out with a warning\n");
 	done(&r);
+	r = nono("{\"extends\": \"claud-code\"}");
+	ck_assert_ptr_null(r.pol);
+	ck_assert_str_eq(diags(&r), "claud-code: error: no profile named "
+				    "'claud-code'; did you mean "
+				    "'claude-code'?\n");
+	done(&r);
 	r = nono("{\"extends\": \"profile\"}");
 	ck_assert_str_eq(diags(&r), "p.json:1:13: error: 'profile' is not a "
 				    "polc profile name\n");
