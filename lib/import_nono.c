@@ -75,10 +75,15 @@ static void emit(struct nono *n, enum plat plat, const char *fmt, ...)
 		vsnprintf(line, (size_t)len + 1, fmt, again);
 	va_end(again);
 	va_end(ap);
-	if (!line)
+	if (!line) {
 		n->rc = -1;
-	else
-		ptrvec_push(&n->ctx->arena, &n->lines[plat], line);
+		return;
+	}
+	/* A statement said twice (two nono groups for one of polc's). */
+	for (size_t i = 0; i < n->lines[plat].len; i++)
+		if (!strcmp(n->lines[plat].items[i], line))
+			return;
+	ptrvec_push(&n->ctx->arena, &n->lines[plat], line);
 }
 
 static bool want(struct nono *n, const struct json_value *v,
@@ -1121,7 +1126,6 @@ static void endpoints(struct nono *n, const struct json_value *list,
 		const struct json_value *e = list->items[i];
 		const struct json_value *port, *addr, *host;
 		uint64_t p;
-		bool seen = false;
 
 		if (!want(n, e, JSON_OBJECT, "an endpoint"))
 			continue;
@@ -1160,14 +1164,7 @@ static void endpoints(struct nono *n, const struct json_value *list,
 						    : "",
 					    host ? ")" : ""));
 		/* One rule a port: Landlock cannot tell addresses apart. */
-		const char *rule =
-			arena_printf(&n->ctx->arena, "network %s tcp %u;", verb,
-				     (unsigned)p);
-		for (size_t k = 0; k < n->lines[ALL].len; k++)
-			seen |= !strcmp(n->lines[ALL].items[k], rule);
-		if (!seen)
-			ptrvec_push(&n->ctx->arena, &n->lines[ALL],
-				    (void *)rule);
+		emit(n, ALL, "network %s tcp %u;", verb, (unsigned)p);
 	}
 }
 

@@ -322,11 +322,14 @@ END_TEST
 START_TEST(test_nono_groups)
 {
 	struct result r = nono("{\"groups\": {\"include\": [\"node_runtime\", "
-			       "\"deny_credentials\"], \"exclude\": "
-			       "[\"dangerous_commands\"]}}");
+			       "\"deny_credentials\", \"user_caches_linux\", "
+			       "\"user_caches_macos\", \"user_tools\"], "
+			       "\"exclude\": [\"dangerous_commands\"]}}");
 
+	/* Two of nono's groups for one of polc's: one use. */
 	ck_assert_str_eq(body(&r), "    use user_tools;\n"
 				   "    use node_runtime;\n"
+				   "    use user_caches;\n"
 				   "    exclude exec_deny_destructive;\n");
 	ck_assert_ptr_nonnull(strstr(r.pol, "# nono group deny_credentials: "
 					    "default's deny_credentials\n"));
