@@ -572,36 +572,59 @@ static void network(struct nono *n, const struct json_value *net)
 
 /*
  * nono's groups (policy.json) and polc's library groups that hold the same
- * paths; @in_default: `default` uses it, @required: polc's is required.
+ * paths; @in_default: `default` uses it; @denies: it is a deny group
+ * (@required: polc's is required).
  */
 static const struct group_map {
 	const char *nono, *pol;
-	bool in_default, required;
+	bool in_default, denies, required;
 } group_map[] = {
-	{ "deny_credentials", "deny_credentials", true, true },
-	{ "deny_keychains_macos", "deny_keychains", true, true },
-	{ "deny_keychains_linux", "deny_keychains", true, true },
-	{ "deny_browser_data_macos", "deny_browser_data", true, true },
-	{ "deny_browser_data_linux", "deny_browser_data", true, true },
-	{ "deny_macos_private", "deny_private_data", true, true },
-	{ "deny_shell_history", "deny_shell_history", true, true },
-	{ "deny_shell_configs", "deny_shell_config", true, true },
-	{ "system_read_macos", "system_read_macos", true, false },
-	{ "system_read_linux", "system_read_linux", true, false },
-	{ "system_write_macos", "system_write", true, false },
-	{ "system_write_linux", "system_write", true, false },
-	{ "homebrew", "homebrew_runtime", true, false },
-	{ "nix_runtime", "nix_runtime", true, false },
-	{ "dangerous_commands", "exec_deny_destructive", true, false },
-	{ "dangerous_commands_macos", "exec_deny_destructive", true, false },
-	{ "dangerous_commands_linux", "exec_deny_destructive", true, false },
-	{ "user_tools", "user_tools", false, false },
-	{ "user_caches_macos", "user_caches", false, false },
-	{ "user_caches_linux", "user_caches", false, false },
-	{ "node_runtime", "node_runtime", false, false },
-	{ "python_runtime", "python_runtime", false, false },
-	{ "rust_runtime", "rust_runtime", false, false },
-	{ "go_runtime", "go_runtime", false, false },
+	{ "deny_credentials", "deny_credentials", true, true, true },
+	{ "deny_keychains_macos", "deny_keychains", true, true, true },
+	{ "deny_keychains_linux", "deny_keychains", true, true, true },
+	{ "deny_browser_data_macos", "deny_browser_data", true, true, true },
+	{ "deny_browser_data_linux", "deny_browser_data", true, true, true },
+	{ "deny_macos_private", "deny_private_data", true, true, true },
+	{ "deny_shell_history", "deny_shell_history", true, true, true },
+	{ "deny_shell_configs", "deny_shell_config", true, true, true },
+	{ "system_read_macos", "system_read_macos", true, false, false },
+	{ "system_read_linux", "system_read_linux", true, false, false },
+	{ "system_write_macos", "system_write", true, false, false },
+	{ "system_write_linux", "system_write", true, false, false },
+	{ "homebrew", "homebrew_runtime", true, false, false },
+	{ "nix_runtime", "nix_runtime", true, false, false },
+	{ "dangerous_commands", "exec_deny_destructive", true, true, false },
+	{ "dangerous_commands_macos", "exec_deny_destructive", true, true,
+	  false },
+	{ "dangerous_commands_linux", "exec_deny_destructive", true, true,
+	  false },
+	{ "user_tools", "user_tools", false, false, false },
+	{ "user_caches_macos", "user_caches", false, false, false },
+	{ "user_caches_linux", "user_caches", false, false, false },
+	{ "node_runtime", "node_runtime", false, false, false },
+	{ "python_runtime", "python_runtime", false, false, false },
+	{ "rust_runtime", "rust_runtime", false, false, false },
+	{ "go_runtime", "go_runtime", false, false, false },
+};
+
+/*
+ * nono's groups that only grant a few paths of one agent or editor, which
+ * polc's library has no group for: their grants, written out.
+ */
+static const struct group_grant {
+	const char *nono;
+	enum plat plat;
+	const char *rule;
+} group_grants[] = {
+	{ "claude_code_linux", LINUX, "allow rx $HOME/.local/share/claude;" },
+	{ "claude_cache_linux", LINUX,
+	  "allow all $HOME/.cache/claude-cli-nodejs;" },
+	{ "vscode_linux", LINUX, "allow all $HOME/.vscode;" },
+	{ "vscode_linux", LINUX, "allow all $HOME/.config/Code;" },
+	{ "vscode_macos", MACOS, "allow all $HOME/.vscode;" },
+	{ "vscode_macos", MACOS,
+	  "allow all \"$HOME/Library/Application Support/Code\";" },
+	{ "opencode_linux", LINUX, "allow rx $HOME/.opencode/bin;" },
 };
 
 static const struct group_map *group_named(const char *name)
@@ -610,6 +633,26 @@ static const struct group_map *group_named(const char *name)
 		if (!strcmp(name, group_map[i].nono))
 			return &group_map[i];
 	return NULL;
+}
+
+/* Write the grants of @name (group_grants) on @plat; false if it has none. */
+static bool group_grants_of(struct nono *n, const char *name, enum plat plat,
+			    bool use)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < sizeof(group_grants) / sizeof(*group_grants);
+	     i++) {
+		const struct group_grant *g = &group_grants[i];
+
+		if (strcmp(name, g->nono))
+			continue;
+		found = true;
+		/* A group of one platform, under a condition on the other. */
+		if (use && plat != UNSAID && (plat == ALL || plat == g->plat))
+			emit(n, g->plat, "%s", g->rule);
+	}
+	return found;
 }
 
 static void groups(struct nono *n, const struct json_value *list, bool use)
@@ -625,6 +668,17 @@ static void groups(struct nono *n, const struct json_value *list, bool use)
 
 		if (!conditional(n, list->items[i], "name", &name, &at, &plat))
 			continue;
+		/* Excluding a group that is not there removes nothing. */
+		if (group_grants_of(n, name, plat, use))
+			continue;
+		if (!strcmp(name, "claude_code_macos")) {
+			if (use)
+				grant_lost(n, at, "group claude_code_macos",
+					   "it grants reading the login "
+					   "keychain, which polc's required "
+					   "deny_keychains forbids");
+			continue;
+		}
 		const struct group_map *g = group_named(name);
 		if (!g) {
 			const char *what =
@@ -635,8 +689,15 @@ static void groups(struct nono *n, const struct json_value *list, bool use)
 				   "lost");
 			continue;
 		}
-		if (plat == UNSAID)
-			continue;
+		/*
+		 * Under a condition polc cannot say (--best-effort): a deny
+		 * group is kept and a grant group dropped, everywhere.
+		 */
+		if (plat == UNSAID) {
+			if (use != g->denies)
+				continue;
+			plat = ALL;
+		}
 		if (use && g->in_default)
 			ptrvec_push(&n->ctx->arena, &n->comments,
 				    arena_printf(&n->ctx->arena,

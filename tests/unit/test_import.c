@@ -334,19 +334,49 @@ START_TEST(test_nono_groups)
 	ck_assert_ptr_nonnull(strstr(r.pol, "# nono group deny_credentials: "
 					    "default's deny_credentials\n"));
 	done(&r);
-	r = nono("{\"groups\": {\"include\": [\"vscode_linux\"], "
+	/* A group of an agent's own paths: its grants, on its platform. */
+	r = nono("{\"groups\": {\"include\": [\"vscode_linux\", "
+		 "{\"name\": \"opencode_linux\", \"when\": \"macos\"}]}}");
+	ck_assert_str_eq(body(&r), "    use user_tools;\n"
+				   "    platform linux {\n"
+				   "        allow all $HOME/.vscode;\n"
+				   "        allow all $HOME/.config/Code;\n"
+				   "    }\n");
+	done(&r);
+	r = nono("{\"groups\": {\"include\": [\"unlink_protection\"], "
 		 "\"exclude\": [\"deny_shell_history\"]}}");
 	ck_assert_ptr_null(r.pol);
 	ck_assert_str_eq(
 		diags(&r),
-		"p.json:1:25: error: 'group vscode_linux' cannot be enforced "
-		"by "
-		"polc: polc's library has no group of the same paths, so "
-		"whatever it grants or denies is lost\n"
+		"p.json:1:25: error: 'group unlink_protection' cannot be "
+		"enforced by polc: polc's library has no group of the same "
+		"paths, so whatever it grants or denies is lost\n"
 		"p.json:1:25: note: polc import --best-effort leaves it out "
 		"with a warning\n"
-		"p.json:1:54: error: group 'deny_shell_history' is required: "
+		"p.json:1:59: error: group 'deny_shell_history' is required: "
 		"polc's 'deny_shell_history' cannot be excluded\n");
+	done(&r);
+}
+END_TEST
+
+/*
+ * Under a condition polc cannot say, with --best-effort, the stricter
+ * reading holds everywhere: a grant group is excluded, a deny group kept,
+ * a grant group not used.
+ */
+START_TEST(test_nono_groups_under_conditions)
+{
+	struct result r = import_as(
+		"p.json",
+		"{\"groups\": {\"exclude\": ["
+		"{\"name\": \"system_write_linux\", \"when\": \"linux:>=6\"},"
+		"{\"name\": \"dangerous_commands\", \"when\": \"!linux\"}],"
+		"\"include\": [{\"name\": \"node_runtime\", \"when\": "
+		"\"!macos\"}]}}",
+		NULL, true);
+
+	ck_assert_str_eq(body(&r), "    use user_tools;\n"
+				   "    exclude system_write;\n");
 	done(&r);
 }
 END_TEST
@@ -632,6 +662,7 @@ Suite *suite_import(void)
 	tcase_add_test(tc, test_nono_network);
 	tcase_add_test(tc, test_nono_localhost_port_is_not_an_address_rule);
 	tcase_add_test(tc, test_nono_groups);
+	tcase_add_test(tc, test_nono_groups_under_conditions);
 	tcase_add_test(tc, test_nono_environment);
 	tcase_add_test(tc, test_nono_extends);
 	tcase_add_test(tc, test_nono_bypass_protection);
