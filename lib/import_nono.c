@@ -9,8 +9,11 @@
  * - nono's read grants read and execute (Landlock's ReadFile, ReadDir,
  *   Execute), its write grants creating, changing and removing entries:
  *   read is `rx`, write `wd`, allow (read+write) `all`; on a single file
- *   `rx`, `w` and `rwx`.  `deny` is a deny of all access, and
- *   `bypass_protection` turns the grant of the same path into an override.
+ *   `rx`, `write` and `rwx`.  `deny` is a deny of all access, and
+ *   `bypass_protection` turns the grant of the same path into an override
+ *   where the parent denies some of its access.
+ * - nono's groups map to the library's groups of the same paths, or, for
+ *   an agent's or editor's own paths, to their grants.
  * - A `when` predicate that names only linux or macos becomes a platform
  *   block; any other condition cannot be expressed.
  * - What polc cannot enforce is an error naming it; with --best-effort, a
@@ -718,6 +721,51 @@ static void groups(struct nono *n, const struct json_value *list, bool use)
 
 /* ---- the rest of a profile ----------------------------------------------- */
 
+/*
+ * The values of the security modes, and what each is in .pol: a statement,
+ * "" for what polc run holds anyway, or NULL for a grant polc leaves out
+ * (@why says why).
+ */
+static const struct mode_value {
+	const char *key, *value, *pol, *why;
+} mode_values[] = {
+	/* Landlock's signal scope: the sandbox's own processes. */
+	{ "signal_mode", "isolated", "ipc deny signal;", NULL },
+	{ "signal_mode", "allow_same_sandbox", "ipc deny signal;", NULL },
+	{ "signal_mode", "allow_all", "ipc allow signal;", NULL },
+	{ "process_info_mode", "isolated", "", NULL },
+	{ "process_info_mode", "allow_same_sandbox", "", NULL },
+	{ "process_info_mode", "allow_all", NULL,
+	  "under polc run, Landlock keeps the sandbox from inspecting "
+	  "processes outside it" },
+	{ "ipc_mode", "shared_memory_only", "seatbelt deny ipc-posix-sem;",
+	  NULL },
+	{ "ipc_mode", "full", "seatbelt allow ipc-posix-sem;", NULL },
+	{ "wsl2_proxy_policy", "error", "", NULL },
+	{ "wsl2_proxy_policy", "insecure_proxy", NULL,
+	  "polc has no proxy to fall back from" },
+};
+
+static void security_mode(struct nono *n, const char *k,
+			  const struct json_value *v)
+{
+	for (size_t i = 0; i < sizeof(mode_values) / sizeof(*mode_values);
+	     i++) {
+		const struct mode_value *m = &mode_values[i];
+
+		if (strcmp(k, m->key) || v->kind != JSON_STRING ||
+		    strcmp(v->text, m->value))
+			continue;
+		if (!m->pol)
+			grant_lost(n, v, k, m->why);
+		else if (*m->pol)
+			emit(n, ALL, "%s", m->pol);
+		return;
+	}
+	diag_at(n->ctx, DIAG_ERROR, v->loc, "unknown %s value", k);
+	n->rc = -1;
+}
+
 static void security(struct nono *n, const struct json_value *sec)
 {
 	if (!want(n, sec, JSON_OBJECT, "security"))
@@ -725,57 +773,27 @@ static void security(struct nono *n, const struct json_value *sec)
 	for (size_t i = 0; i < sec->n; i++) {
 		const char *k = sec->keys[i];
 		const struct json_value *v = sec->items[i];
-		const char *s = v->kind == JSON_STRING ? v->text : "";
 
 		if (v->kind == JSON_NULL)
 			continue;
 		if (!strcmp(k, "groups"))
 			groups(n, v, true);
-		else if (!strcmp(k, "signal_mode")) {
-			/* Landlock's signal scope: the sandbox's own. */
-			if (!strcmp(s, "isolated") ||
-			    !strcmp(s, "allow_same_sandbox"))
-				emit(n, ALL, "ipc deny signal;");
-			else if (!strcmp(s, "allow_all"))
-				emit(n, ALL, "ipc allow signal;");
-			else
-				goto bad_value;
-		} else if (!strcmp(k, "process_info_mode")) {
-			if (!strcmp(s, "allow_all"))
-				grant_lost(n, v, k,
-					   "under polc run, Landlock keeps "
-					   "the sandbox from inspecting "
-					   "processes outside it");
-			else if (strcmp(s, "isolated") &&
-				 strcmp(s, "allow_same_sandbox"))
-				goto bad_value;
-		} else if (!strcmp(k, "ipc_mode")) {
-			if (!strcmp(s, "shared_memory_only"))
-				emit(n, ALL, "seatbelt deny ipc-posix-sem;");
-			else if (!strcmp(s, "full"))
-				emit(n, ALL, "seatbelt allow ipc-posix-sem;");
-			else
-				goto bad_value;
-		} else if (!strcmp(k, "capability_elevation")) {
+		else if (!strcmp(k, "capability_elevation")) {
 			if (want(n, v, JSON_BOOL, k) && v->boolean)
 				grant_lost(n, v, k,
 					   "polc has no supervisor to grant "
 					   "access at run time; what the "
 					   "profile does not grant is refused");
-		} else if (!strcmp(k, "wsl2_proxy_policy")) {
-			if (!strcmp(s, "insecure_proxy"))
-				not_sandbox(n, v, k);
-			else if (strcmp(s, "error"))
-				goto bad_value;
-		} else {
+		} else if (!strcmp(k, "signal_mode") ||
+			   !strcmp(k, "process_info_mode") ||
+			   !strcmp(k, "ipc_mode") ||
+			   !strcmp(k, "wsl2_proxy_policy"))
+			security_mode(n, k, v);
+		else {
 			diag_at(n->ctx, DIAG_ERROR, v->loc,
 				"unknown key '%s' in security", k);
 			n->rc = -1;
 		}
-		continue;
-	bad_value:
-		diag_at(n->ctx, DIAG_ERROR, v->loc, "unknown %s value", k);
-		n->rc = -1;
 	}
 }
 
