@@ -1,8 +1,8 @@
 /*
  * import.c - "polc import FILE [-o OUT] [--format F] [--name N] [--arch A]
- * [--cap CAP]...": another tool's policy as .pol text, on stdout or
- * written atomically to OUT (a temporary file in OUT's directory, flushed
- * to disk, renamed over it; never over anything but a regular file).
+ * [--cap CAP]... [--best-effort]": another tool's policy as .pol text, on
+ * stdout or written atomically to OUT (a temporary file in OUT's directory,
+ * flushed to disk, renamed over it; never over anything but a regular file).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,6 +43,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			opts.name = v;
 		else if ((v = value_of("--arch", argc, argv, &i)))
 			opts.arch = v;
+		else if (!strcmp(argv[i], "--best-effort"))
+			opts.best_effort = true;
 		else if ((v = value_of("--cap", argc, argv, &i))) {
 			if (ncaps == MAX_CAPS)
 				return cli_usage_error("import",

@@ -205,23 +205,29 @@ POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
 
 /**
  * struct polc_import_options - polc import
- * @format: the input's format ("oci-seccomp"), or NULL to recognise it
+ * @format: the input's format ("oci-seccomp", "nono-profile", "nono-learn",
+ *          "agentfile"), or NULL to recognise it
  * @name: the profile's name; NULL for one made from the file's name
  * @arch: "x86_64" or "aarch64", for entries limited to architectures;
  *        NULL for the native one
  * @caps: capabilities the sandboxed process holds besides a Docker
  *        container's default set, for entries limited to capabilities
  *        (NULL-terminated; may be NULL)
+ * @best_effort: a protection a nono profile or an Agentfile asks for that
+ *               polc cannot enforce is a warning naming it, and left out,
+ *               instead of an error (spec/import.md)
  */
 struct polc_import_options {
 	const char *format;
 	const char *name;
 	const char *arch;
 	const char *const *caps;
+	bool best_effort;
 };
 
 /*
- * Translate the policy in @file (an OCI/Docker seccomp profile) into
+ * Translate the policy in @file (an OCI/Docker seccomp profile, a nono
+ * profile or `nono learn --json` fragment, an Agentfile) into
  * .pol text, in a buffer the caller frees with free().  What the
  * translation leaves out is a warning that names it; what it cannot
  * translate exactly is an error at the value (file:line:col).

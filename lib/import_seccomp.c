@@ -635,32 +635,11 @@ static void write_names(struct importer *im, size_t from, bool *done, FILE *out)
 	fputs(";\n", out);
 }
 
-static void profile_name(struct importer *im, const struct source *src,
-			 FILE *out)
-{
-	const char *base = strrchr(src->name, '/');
-	char *name = arena_strdup(&im->ctx->arena, base ? base + 1 : src->name);
-	char *dot = strrchr(name, '.');
-
-	if (im->opts->name) {
-		fputs(im->opts->name, out);
-		return;
-	}
-	if (dot && dot != name)
-		*dot = 0;
-	for (char *p = name; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
-			    *p))
-			*p = '_';
-	fprintf(out, "%s%s", strchr("0123456789-", *name) ? "imported_" : "",
-		name);
-}
-
-int import_oci_seccomp(struct polc_ctx *ctx, const struct source *src,
+int import_oci_seccomp(struct polc_ctx *ctx, uint32_t file,
 		       const struct json_value *doc,
 		       const struct polc_import_options *opts, FILE *out)
 {
+	const struct source *src = source_get(ctx, file);
 	struct importer im = { .ctx = ctx, .opts = opts };
 	const char *default_action;
 	const struct json_value *syscalls = json_member(doc, "syscalls");
@@ -713,9 +692,10 @@ int import_oci_seccomp(struct polc_ctx *ctx, const struct source *src,
 
 	fprintf(out,
 		"# Imported by polc import from %s (OCI seccomp JSON) "
-		"for %s.\n\nprofile ",
-		src->name, im.arch == AUDIT_ARCH_X86_64 ? "x86_64" : "aarch64");
-	profile_name(&im, src, out);
+		"for %s.\n\nprofile %s",
+		import_comment(ctx, src->name),
+		im.arch == AUDIT_ARCH_X86_64 ? "x86_64" : "aarch64",
+		import_profile_name(ctx, src, opts));
 	/* The file says nothing of the network: leave it as it was. */
 	fprintf(out, " {\n    network allow;\n    syscall default %s;\n",
 		default_action);

@@ -41,6 +41,16 @@ char **lib_child_environment(struct polc_ctx *ctx, const struct ir_policy *p,
 const struct ir_policy *lib_resolve_with(struct polc_ctx *ctx, const char *arg,
 					 const char *const *values);
 
+/*
+ * Which of @modes (IR_READ… bits) a deny of @p takes away, on one of
+ * @platforms, on a path a rule at @path (.pol path text, unquoted; a
+ * `file` rule or a subtree) overlaps: the denies an override there would
+ * lift.  *@ok is false when @path does not expand (an error says why).
+ */
+unsigned lib_denied_near(struct polc_ctx *ctx, const struct ir_policy *p,
+			 const char *path, bool file, unsigned platforms,
+			 unsigned modes, bool *ok);
+
 /* The description of a profile or group, or "". */
 const char *lib_description(const struct ast_item *it);
 

@@ -347,6 +347,25 @@ static const char *explain_path(struct polc_ctx *ctx, const char *arg)
 	return vars_normalise(ctx, v);
 }
 
+unsigned lib_denied_near(struct polc_ctx *ctx, const struct ir_policy *p,
+			 const char *path, bool file, unsigned platforms,
+			 unsigned modes, bool *ok)
+{
+	const char *x = explain_path(ctx, path);
+	unsigned denied = 0;
+
+	*ok = x != NULL;
+	for (size_t i = 0; x && i < p->npaths; i++) {
+		const struct ir_path_rule *d = &p->paths[i];
+
+		if (d->verdict == IR_DENY && (d->platforms & platforms) &&
+		    (ir_path_covers(d->path, d->file, x) ||
+		     (!file && ir_path_covers(x, false, d->path))))
+			denied |= d->modes & modes;
+	}
+	return denied;
+}
+
 /* A rule's path as people write it: "$HOME/x" reads better as "~/x". */
 static const char *as_written(struct polc_ctx *ctx, const char *raw)
 {

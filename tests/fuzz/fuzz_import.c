@@ -1,77 +1,93 @@
 /*
  * fuzz_import.c - libFuzzer harness for polc import: the JSON reader and
- * the OCI seccomp importer.
+ * every importer (OCI seccomp, nono profile, nono learn fragment,
+ * Agentfile).
  *
- * Each input is read as JSON; when it is an OCI seccomp profile that
- * imports without error, the .pol text written must parse, check and
- * resolve cleanly, and lower to a seccomp program: an importer never
- * writes a policy polc refuses.  Malformed input must end in errors, never
- * in a crash, a leak or undefined behaviour.
+ * Each input goes through polc_import() as each format in turn (with
+ * --best-effort for inputs of odd length): whatever imports without error
+ * must pass `polc validate`, since an importer never writes a policy polc
+ * refuses.  Malformed input must end in errors, never in a crash, a leak
+ * or undefined behaviour.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-#include "backends/seccomp/seccomp.h"
-#include "common/arena.h"
-#include "common/ctx.h"
-#include "common/json.h"
-#include "common/source.h"
-#include "frontend/ast.h"
-#include "frontend/check.h"
-#include "frontend/load.h"
-#include "ir/ir.h"
-#include "lib/import.h"
 #include "polc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The imported text must be a policy polc accepts; abort otherwise. */
-static void accept_policy(polc_ctx *ctx, char *text, size_t len)
+/*
+ * Fixed values of the built-in variables, so that no run depends on the
+ * fuzzer's environment (the importers resolve a parent profile too).
+ */
+static void pin(polc_ctx *ctx)
 {
-	struct load_unit unit = { 0 };
-	struct ir_options opts = { 0 };
-	struct ast_file *file;
-	const struct sc_program *prog;
-	uint32_t id = source_add(ctx, "imported.pol",
-				 arena_strndup(&ctx->arena, text, len), len);
+	polc_set_variable(ctx, "HOME", "/home/fuzz");
+	polc_set_variable(ctx, "WORKDIR", "/home/fuzz/project");
+	polc_set_variable(ctx, "TMPDIR", "/tmp");
+	polc_set_variable(ctx, "UID", "1000");
+	polc_set_variable(ctx, "USER", "fuzz");
+}
 
-	if (!id || ast_parse(ctx, id, &file) != 0 || ast_check(ctx, file) != 0)
+/*
+ * The imported text must be a policy `polc validate` accepts: it parses,
+ * checks and resolves against the library (the nono and Agentfile profiles
+ * extend its `default`).  Abort otherwise.
+ */
+static void accept_policy(const char *text, size_t len)
+{
+	char path[] = "/tmp/polc-fuzz-imported-XXXXXX.pol";
+	const char *args[] = { path };
+	int fd = mkstemps(path, 4);
+	polc_ctx *ctx = polc_ctx_new();
+
+	if (fd < 0 || !ctx || write(fd, text, len) != (ssize_t)len)
 		abort();
-	ptrvec_push(&ctx->arena, &unit.files, file);
-	const struct ast_item *it = file->items.items[0];
-	const struct ir_policy *p =
-		ir_resolve(ctx, &unit, it->name->text, &opts);
-	if (!p || ctx->nerrors || sc_lower(ctx, p, sc_native_arch(), &prog))
+	close(fd);
+	pin(ctx);
+	if (polc_validate(ctx, args, 1) != 0 || polc_error_count(ctx)) {
+		polc_diagnostics_print(ctx, stderr, POLC_DIAG_TEXT, false);
+		fwrite(text, 1, len, stderr);
 		abort();
+	}
+	unlink(path);
+	polc_ctx_free(ctx);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	polc_ctx *ctx = polc_ctx_new();
-	struct polc_import_options opts = { .arch = "x86_64" };
-	char *text = NULL;
-	size_t len = 0;
+	static const char *const formats[] = { "oci-seccomp", "nono-profile",
+					       "nono-learn", "agentfile" };
+	char path[] = "/tmp/polc-fuzz-import-XXXXXX";
+	int fd = mkstemp(path);
 
-	if (!ctx)
+	if (fd < 0)
 		return 0;
-	char *copy = arena_strndup(&ctx->arena, (const char *)data, size);
-	uint32_t id = source_add(ctx, "fuzz.json", copy, size);
-	const struct json_value *doc = id ? json_parse(ctx, id) : NULL;
-	const struct source *src = id ? source_get(ctx, id) : NULL;
-
-	if (doc && import_oci_seccomp_detect(src, doc)) {
-		FILE *out = open_memstream(&text, &len);
-
-		if (out) {
-			int rc = import_oci_seccomp(ctx, src, doc, &opts, out);
-
-			fclose(out);
-			if (rc == 0 && !ctx->nerrors)
-				accept_policy(ctx, text, len);
-			free(text);
-		}
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		unlink(path);
+		return 0;
 	}
-	polc_ctx_free(ctx);
+	close(fd);
+	for (size_t f = 0; f < sizeof(formats) / sizeof(*formats); f++) {
+		polc_ctx *ctx = polc_ctx_new();
+		struct polc_import_options opts = { .format = formats[f],
+						    .arch = "x86_64",
+						    .name = "imported",
+						    .best_effort = size & 1 };
+		char *text = NULL;
+		size_t len = 0;
+
+		if (!ctx)
+			break;
+		pin(ctx);
+		if (polc_import(ctx, path, &opts, &text, &len) == 0)
+			accept_policy(text, len);
+		free(text);
+		polc_ctx_free(ctx);
+	}
+	unlink(path);
 	return 0;
 }

@@ -28,6 +28,7 @@ int main(void)
 		srunner_add_suite(sr, suite_learn());
 		srunner_add_suite(sr, suite_run());
 	}
+	srunner_add_suite(sr, suite_import());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -18,5 +18,6 @@ Suite *suite_seccomp(void);
 Suite *suite_learn(void);
 Suite *suite_seatbelt(void);
 Suite *suite_run(void);
+Suite *suite_import(void);
 
 #endif
