@@ -44,7 +44,7 @@ enum { RESP_ROOM = 256 };
 
 /**
  * struct mediator - what the supervisor decides with
- * @ctx: the compilation (its arena takes the decisions' allocations)
+ * @ctx: the compilation, whose arena holds what mediate_prepare() makes
  * @policy: the resolved policy
  * @hidden: canonical paths of the sockets named by variables the policy
  *          keeps from the sandbox (SSH_AUTH_SOCK …), @nhidden of them
@@ -364,8 +364,15 @@ static bool may_connect(struct mediator *m, int fd)
 	for (size_t i = 0; i < m->nhidden; i++)
 		if (!strcmp(m->hidden[i], path))
 			return false;
-	ir_decide_path(m->ctx, m->policy, IR_LINUX, path, IR_WRITE, &d);
-	return d.verdict == IR_ALLOW;
+	/* A context of its own, dropped after the answer: the supervisor
+	 * lives as long as the command, and its arena never shrinks. */
+	struct polc_ctx scratch = { 0 };
+
+	arena_init(&scratch.arena);
+	ir_decide_path(&scratch, m->policy, IR_LINUX, path, IR_WRITE, &d);
+	bool allowed = d.verdict == IR_ALLOW && !arena_failed(&scratch.arena);
+	arena_destroy(&scratch.arena);
+	return allowed;
 }
 
 /*
