@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -400,7 +401,38 @@ static unsigned socket_proto(pid_t pid, int fd)
 	return proto;
 }
 
-/* The endpoint of the call at @args into te->net; false if not IP. */
+/*
+ * A connect(2) to a unix socket with a path needs write on the socket under
+ * polc run (spec/semantics.md §4.8): a path need, kept in te->path[0] as an
+ * absolute path.  False for an abstract or unnamed address, which needs no
+ * grant.
+ */
+static bool unix_socket_path(struct tracee *te, const struct sockaddr_un *un,
+			     size_t len)
+{
+	size_t max = len - offsetof(struct sockaddr_un, sun_path);
+	char rel[sizeof(un->sun_path) + 1];
+	char *out = te->path[0];
+
+	if (len <= offsetof(struct sockaddr_un, sun_path) || !un->sun_path[0])
+		return false;
+	memcpy(rel, un->sun_path, max);
+	rel[max] = '\0';
+	if (rel[0] == '/') {
+		memcpy(out, rel, strlen(rel) + 1);
+	} else {
+		if (fd_path(te->pid, AT_FDCWD, out,
+			    PATH_MAX - sizeof(rel) - 1) != 0)
+			return false;
+		strcat(strcat(out, "/"), rel);
+	}
+	normalise(out);
+	te->kinds[0] = TRACE_WRITE;
+	return true;
+}
+
+/* The endpoint of the call at @args into te->net; false if not IP (a socket
+ * path goes to te->path[0]). */
 static bool call_endpoint(struct tracee *te, const uint64_t *args, enum op op)
 {
 	struct sockaddr_storage sa = { 0 };
@@ -425,6 +457,9 @@ static bool call_endpoint(struct tracee *te, const uint64_t *args, enum op op)
 		te->net.port = ntohs(in6->sin6_port);
 		inet_ntop(AF_INET6, &in6->sin6_addr, te->addr,
 			  sizeof(te->addr));
+	} else if (sa.ss_family == AF_UNIX && op == OP_CONNECT) {
+		return unix_socket_path(te, (const struct sockaddr_un *)&sa,
+					(size_t)len);
 	} else {
 		return false;
 	}
@@ -633,6 +668,14 @@ static void on_syscall_exit(struct tracer *t, struct tracee *te,
 	if (info->exit.is_error &&
 	    !(c->op == OP_CONNECT && info->exit.rval == -EINPROGRESS)) {
 		t->out->failed++;
+		return;
+	}
+	if (c->op == OP_CONNECT && te->path[0][0]) {
+		/* The socket as the kernel found it: links resolved. */
+		char real[PATH_MAX];
+
+		if (realpath(te->path[0], real))
+			record_path(t, real, te->kinds[0], false);
 		return;
 	}
 	if (c->op == OP_CONNECT || c->op == OP_BIND || c->op == OP_SENDTO) {
