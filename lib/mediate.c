@@ -48,6 +48,7 @@ enum { RESP_ROOM = 256 };
  * @policy: the resolved policy
  * @hidden: canonical paths of the sockets named by variables the policy
  *          keeps from the sandbox (SSH_AUTH_SOCK …), @nhidden of them
+ * @hidden_by: the variable that named each
  * @notif_size: the kernel's size of struct seccomp_notif
  * @notif: a buffer of @notif_size bytes
  */
@@ -55,7 +56,8 @@ struct mediator {
 	struct polc_ctx *ctx;
 	const struct ir_policy *policy;
 	const char **hidden;
-	size_t nhidden, chidden;
+	const char **hidden_by;
+	size_t nhidden, chidden, chidden_by;
 	size_t notif_size;
 	struct seccomp_notif *notif;
 };
@@ -102,13 +104,19 @@ static void collect_hidden(struct mediator *m)
 		    !(real = realpath(eq + 1, NULL)))
 			continue;
 		const char *copy = arena_strdup(&m->ctx->arena, real);
+		size_t nby = m->nhidden;
+		const char **by = arena_array_push(
+			&m->ctx->arena, (void **)&m->hidden_by, &nby,
+			&m->chidden_by, sizeof(*m->hidden_by));
 		const char **slot = arena_array_push(
 			&m->ctx->arena, (void **)&m->hidden, &m->nhidden,
 			&m->chidden, sizeof(*m->hidden));
 
 		free(real);
-		if (!arena_failed(&m->ctx->arena))
+		if (!arena_failed(&m->ctx->arena)) {
 			*slot = copy;
+			*by = name;
+		}
 	}
 }
 
@@ -195,6 +203,21 @@ int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
 		return -1;
 	*out = m;
 	return 0;
+}
+
+void mediate_print(const struct mediator *m, FILE *out)
+{
+	if (!m) {
+		fprintf(out, "connect(2): not mediated (the sandbox may write "
+			     "everywhere)\n");
+		return;
+	}
+	fprintf(out, "connect(2): answered by polc's supervisor; a unix socket "
+		     "path needs write (spec/semantics.md §4.8)\n");
+	for (size_t i = 0; i < m->nhidden; i++)
+		fprintf(out,
+			"    refused  %s  (named by %s, which is dropped)\n",
+			m->hidden[i], m->hidden_by[i]);
 }
 
 /* ---- in the command's process ---------------------------------------------

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct polc_ctx;
 struct ir_policy;
@@ -37,6 +38,9 @@ struct mediator;
  */
 int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
 		    bool best_effort, struct mediator **out);
+
+/* What polc run --dry-run says of the mediation @m (NULL: none). */
+void mediate_print(const struct mediator *m, FILE *out);
 
 /*
  * In the command's process, before the policy's seccomp program: install

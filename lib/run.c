@@ -1078,6 +1078,8 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		if (!opts->target.json) {
 			putchar('\n');
 			print_environment(ctx, p, stdout);
+			putchar('\n');
+			mediate_print(med, stdout);
 		}
 		*status = 0;
 		return 0;
