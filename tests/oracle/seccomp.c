@@ -80,10 +80,29 @@ uint32_t oracle_sc_expect(const struct ir_policy *p, uint32_t arch,
 	const char *name = oracle_sc_name(arch, (uint32_t)d->nr);
 	if (!name)
 		return deflt;
+	/*
+	 * ir_syscall_action() reads every rule; the ones of @name are a run
+	 * of p->sys (ir.h: sorted by syscall), and only they can apply.
+	 */
+	struct ir_policy view = *p;
+	size_t lo = 0, hi = p->nsys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->sys[mid].syscall, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	view.nsys = 0;
+	while (lo + view.nsys < p->nsys &&
+	       !strcmp(p->sys[lo + view.nsys].syscall, name))
+		view.nsys++;
+	view.sys = view.nsys ? p->sys + lo : NULL;
 	unsigned err;
 	const struct ir_sys_rule *why;
 	enum ir_sys_action act = ir_syscall_action(
-		p, IR_LINUX, name, (const uint64_t *)d->args, &err, &why);
+		&view, IR_LINUX, name, (const uint64_t *)d->args, &err, &why);
 	return oracle_sc_value(act, err);
 }
 
@@ -119,6 +138,8 @@ size_t oracle_sc_boundaries(const struct ir_policy *p, const char *name,
 			value_add(out, max, &n, v + 1);
 			value_add(out, max, &n, v + (1ull << 32));
 			value_add(out, max, &n, v - (1ull << 32));
+			value_add(out, max, &n, v & UINT32_MAX);
+			value_add(out, max, &n, v | ~(uint64_t)UINT32_MAX);
 			value_add(out, max, &n, v | ~c->mask);
 			value_add(out, max, &n, v ^ (1ull << 63));
 			for (unsigned b = 0; b < 64; b += 7)

@@ -39,9 +39,9 @@ uint32_t oracle_sc_expect(const struct ir_policy *p, uint32_t arch,
 
 /*
  * The values of argument @arg at which @name's conditions in @p change
- * (each compared value, its neighbours, the other high word, bits outside
- * the mask, single bits flipped) into @out[@max], 0 first and each once;
- * just 0 when no condition reads it.  Returns how many.
+ * (each compared value, its neighbours, its high word added, taken, cleared
+ * and filled, bits outside the mask, single bits flipped) into @out[@max], 0
+ * first and each once; just 0 when no condition reads it.  Returns how many.
  */
 size_t oracle_sc_boundaries(const struct ir_policy *p, const char *name,
 			    unsigned arg, uint64_t *out, size_t max);
