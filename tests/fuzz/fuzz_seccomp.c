@@ -160,6 +160,8 @@ enum { NCONSTANTS = sizeof(constants) / sizeof(*constants) };
  * @used: values already compared, so that later conditions meet them
  * @nsets: sets declared (@s0 …)
  * @long_lists: rules with many targets so far (they make planning slow)
+ * @last_arg: the argument the last condition read
+ * @last_mask: the last mask written, @nmasks how many were
  */
 struct gen {
 	struct input *in;
@@ -170,6 +172,9 @@ struct gen {
 	size_t nused;
 	unsigned nsets;
 	unsigned long_lists;
+	unsigned last_arg;
+	uint64_t last_mask;
+	unsigned nmasks;
 };
 
 static void choose_hot(struct gen *g)
@@ -234,6 +239,23 @@ static uint64_t value_of(struct gen *g)
 
 static uint64_t mask_of(struct gen *g)
 {
+	uint64_t high = 0xffffffff00000000ull;
+
+	/*
+	 * After one mask, the same one, part of it, or the rest of its high
+	 * word: whether a high word found 0 under one mask is known 0 under
+	 * the next is a shortcut of the lowering (spec/backends/seccomp.md
+	 * §3).
+	 */
+	if (g->nmasks && pick(g->in, 3) == 0) {
+		uint64_t last = g->last_mask;
+
+		switch (pick(g->in, 3)) {
+		case 0: return last;
+		case 1: return last & take(g->in, 8);
+		default: return (~last & high) | (last & ~high);
+		}
+	}
 	switch (pick(g->in, 11)) {
 	case 0: return UINT32_MAX;
 	case 1: return 0xffffffff00000000ull;
@@ -294,6 +316,11 @@ static void conditions(struct gen *g)
 	n = n > 3 ? 0 : n; /* none, more often */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned arg = pick(g->in, 4) ? pick(g->in, 3) : pick(g->in, 6);
+
+		/* Often the argument just compared: they share high words. */
+		if (i && pick(g->in, 2))
+			arg = g->last_arg;
+		g->last_arg = arg;
 		unsigned op = pick(g->in, 7);
 
 		fputs(i ? " && " : " if ", g->out);
@@ -304,6 +331,8 @@ static void conditions(struct gen *g)
 			continue;
 		}
 		uint64_t mask = mask_of(g), v;
+		g->last_mask = mask;
+		g->nmasks++;
 		switch (pick(g->in, 4)) {
 		case 0: v = value_of(g); break; /* maybe outside the mask */
 		case 1: v = value_of(g) & mask; break;
