@@ -11,10 +11,10 @@
  *  - any other input drives a generator that writes syscall policies:
  *    every action and a few errno values, comparisons of every operator on
  *    every argument, masks, overlapping rules on neighbouring syscalls,
- *    long lists, sets, a group, platform blocks, a profile that extends
- *    another, defaults, and the network closure.  It writes only valid
- *    .pol, so a parse or check error is a crash too.
- * Every profile is lowered for x86_64 and aarch64, and the interpreter
+ *    long lists, sets, a group, platform blocks, profile `fuzz` that
+ *    extends `base`, defaults, and the network closure; `fuzz` is checked.
+ *    It writes only valid .pol, so a parse or check error is a crash too.
+ * Each profile is lowered for x86_64 and aarch64, and the interpreter
  * (sc_interpret) runs each program over probe calls: every number 0-1023
  * and some beyond, each number a rule names and its neighbours with
  * argument vectors at every boundary of its conditions, x32 numbers,
