@@ -108,8 +108,6 @@ static struct numbered existing[2];
 
 static void learn_numbers(void)
 {
-	if (existing[0].n)
-		return;
 	for (size_t a = 0; a < 2; a++)
 		for (uint32_t nr = 0; nr < NUMBERS; nr++)
 			if (oracle_sc_name(arches[a], nr))
