@@ -5,9 +5,10 @@
  * here) runs every emitted program over every syscall
  * number 0-1023 of x86_64 and aarch64, with argument vectors that take
  * every condition's boundaries, over x32 numbers and from a foreign
- * architecture, and compares each return value with ir_syscall_action():
- * zero mismatches, for every stdlib profile and for policies built to
- * exercise overlapping rules, every comparison and masks.
+ * architecture, and compares each return value with the oracle of
+ * tests/oracle/seccomp.h (ir_syscall_action() and the spec): zero mismatches,
+ * for every stdlib profile and for policies built to exercise overlapping
+ * rules, every comparison and masks.
  */
 #include <check.h>
 #include <linux/audit.h>
@@ -22,6 +23,7 @@
 #include "common/source.h"
 #include "helpers.h"
 #include "suites.h"
+#include "tests/oracle/seccomp.h"
 
 static struct polc_ctx *ctx;
 static struct load_unit unit;
@@ -91,38 +93,6 @@ START_TEST(test_interpreter_refuses_what_the_kernel_refuses)
 }
 END_TEST
 
-/* ---- the expected answer ------------------------------------------------ */
-
-static uint32_t encode(enum ir_sys_action action, unsigned err)
-{
-	switch (action) {
-	case IR_SYS_ALLOW: return SECCOMP_RET_ALLOW;
-	case IR_SYS_LOG: return SECCOMP_RET_LOG;
-	case IR_SYS_NOTIFY: return SECCOMP_RET_USER_NOTIF;
-	case IR_SYS_ERRNO: return SECCOMP_RET_ERRNO | err;
-	case IR_SYS_TRAP: return SECCOMP_RET_TRAP;
-	case IR_SYS_KILL_THREAD: return SECCOMP_RET_KILL_THREAD;
-	case IR_SYS_KILL: return SECCOMP_RET_KILL_PROCESS;
-	}
-	ck_abort_msg("unknown action %d", (int)action);
-	return 0;
-}
-
-static uint32_t expected(const struct ir_policy *p, const char *name,
-			 const uint64_t args[6])
-{
-	const struct ir_sys_rule *why;
-	unsigned err;
-	enum ir_sys_action act;
-
-	if (!name) { /* no name: no rule can name it */
-		const struct ir_settings *st = &p->settings[0];
-		return encode(st->sys_default, st->sys_default_errno);
-	}
-	act = ir_syscall_action(p, IR_LINUX, name, args, &err, &why);
-	return encode(act, err);
-}
-
 /* ---- argument vectors --------------------------------------------------- */
 
 enum { MAX_VALUES = 200, MAX_VECTORS = 4096 };
@@ -131,49 +101,6 @@ struct values {
 	uint64_t v[MAX_VALUES];
 	size_t n;
 };
-
-static void value_add(struct values *vs, uint64_t v)
-{
-	for (size_t i = 0; i < vs->n; i++)
-		if (vs->v[i] == v)
-			return;
-	if (vs->n < MAX_VALUES)
-		vs->v[vs->n++] = v;
-}
-
-/*
- * Values of argument @arg at every boundary of @name's conditions; just 0
- * for an argument no condition reads (the answer cannot depend on it).
- */
-static void boundaries(const struct ir_policy *p, const char *name,
-		       unsigned arg, struct values *vs)
-{
-	vs->n = 0;
-	value_add(vs, 0);
-	for (size_t i = 0; name && i < p->nsys; i++) {
-		const struct ir_sys_rule *r = &p->sys[i];
-
-		if (strcmp(r->syscall, name))
-			continue;
-		for (size_t k = 0; k < r->nconds; k++) {
-			const struct ir_sys_cond *c = &r->conds[k];
-			uint64_t v = c->value;
-
-			if (c->arg != arg)
-				continue;
-			value_add(vs, UINT64_MAX);
-			value_add(vs, v);
-			value_add(vs, v - 1);
-			value_add(vs, v + 1);
-			value_add(vs, v + (1ull << 32));
-			value_add(vs, v - (1ull << 32));
-			value_add(vs, v | ~c->mask);
-			value_add(vs, v ^ ((uint64_t)1 << 63));
-			for (unsigned b = 0; b < 64; b += 7)
-				value_add(vs, v ^ (1ull << b));
-		}
-	}
-}
 
 /*
  * Check @prog against @p for syscall number @nr: every combination of the
@@ -184,12 +111,12 @@ static size_t check_number(const struct sc_program *prog,
 			   const struct ir_policy *p, uint32_t arch, int nr,
 			   size_t *checked)
 {
-	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const char *name = oracle_sc_name(arch, (uint32_t)nr);
 	struct values vs[6];
 	size_t combos = 1, mismatches = 0;
 
 	for (unsigned a = 0; a < 6; a++) {
-		boundaries(p, name, a, &vs[a]);
+		vs[a].n = oracle_sc_boundaries(p, name, a, vs[a].v, MAX_VALUES);
 		combos = combos <= MAX_VECTORS ? combos * vs[a].n : combos;
 	}
 	bool product = combos <= MAX_VECTORS;
@@ -212,7 +139,7 @@ static size_t check_number(const struct sc_program *prog,
 			data.args[a] = vs[a].v[i];
 		}
 		uint32_t got = interpret(prog, &data, &steps);
-		uint32_t want = expected(p, name, (const uint64_t *)data.args);
+		uint32_t want = oracle_sc_expect(p, arch, &data);
 		++*checked;
 		if (got != want && mismatches++ < 5)
 			fprintf(stderr,
@@ -224,7 +151,6 @@ static size_t check_number(const struct sc_program *prog,
 				(unsigned long long)data.args[1],
 				(unsigned long long)data.args[2], got, want);
 	}
-	free(name);
 	return mismatches;
 }
 
@@ -243,15 +169,11 @@ static size_t check_policy(const struct ir_policy *p, uint32_t arch)
 	ck_assert_uint_eq(interpret(prog, &foreign, &steps),
 			  SECCOMP_RET_KILL_PROCESS);
 	/* x32: the default when it refuses, else ENOSYS. */
-	const struct ir_settings *st = &p->settings[0];
-	uint32_t x32_action =
-		st->sys_default >= IR_SYS_ERRNO
-			? encode(st->sys_default, st->sys_default_errno)
-			: SECCOMP_RET_ERRNO | 38;
 	for (uint32_t nr = 0x40000000;
 	     arch == AUDIT_ARCH_X86_64 && nr < 0x40000000 + 1024; nr++) {
 		struct seccomp_data x32 = { .nr = (int)nr, .arch = arch };
-		ck_assert_uint_eq(interpret(prog, &x32, &steps), x32_action);
+		ck_assert_uint_eq(interpret(prog, &x32, &steps),
+				  oracle_sc_expect(p, arch, &x32));
 	}
 	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
 	return checked;
