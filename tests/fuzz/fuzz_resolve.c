@@ -23,21 +23,9 @@
 #include "frontend/load.h"
 #include "ir/ir.h"
 #include "polc.h"
+#include "tests/fuzz/pinned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char *const builtins[IR_VAR_COUNT] = {
-	"/home/user",
-	"/tmp",
-	"1000",
-	"user",
-	"/work/project",
-	"/home/user/.config",
-	"/home/user/.cache",
-	"/home/user/.local/share",
-	"/home/user/.local/state",
-	"/run/user/1000",
-};
 
 static void exercise(polc_ctx *ctx, const struct ir_policy *p, FILE *sink)
 {
@@ -78,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ptrvec_push(&ctx->arena, &unit.files, file);
 	if (ast_check_duplicates(ctx, &unit.files) != 0)
 		goto out;
-	memcpy(opts.builtins, builtins, sizeof(builtins));
+	memcpy(opts.builtins, pinned_builtins, sizeof(pinned_builtins));
 	ir_check_groups(ctx, &unit, &opts);
 	for (size_t i = 0; i < file->items.len; i++) {
 		const struct ast_item *it = file->items.items[i];

@@ -47,6 +47,7 @@
 #include "ir/ir.h"
 #include "polc.h"
 #include "tests/oracle/seccomp.h"
+#include "tests/fuzz/pinned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,19 +59,6 @@ enum {
 };
 
 static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64 };
-
-static const char *const builtins[IR_VAR_COUNT] = {
-	"/home/user",
-	"/tmp",
-	"1000",
-	"user",
-	"/work/project",
-	"/home/user/.config",
-	"/home/user/.cache",
-	"/home/user/.local/share",
-	"/home/user/.local/state",
-	"/run/user/1000",
-};
 
 /* ---- the input as a source of choices ---------------------------------- */
 
@@ -760,7 +748,7 @@ static void check_profiles(polc_ctx *ctx, struct load_unit *unit,
 {
 	struct ir_options opts = { 0 };
 
-	memcpy(opts.builtins, builtins, sizeof(builtins));
+	memcpy(opts.builtins, pinned_builtins, sizeof(pinned_builtins));
 	for (size_t i = 0; i < file->items.len; i++) {
 		const struct ast_item *it = file->items.items[i];
 		const struct ir_policy *p;
