@@ -472,8 +472,12 @@ static int take_call(struct mediator *m, struct call *c,
 	close(pidfd);
 	if (error)
 		return error;
-	if (c->addr.ss_family == AF_UNIX &&
-	    c->len > offsetof(struct sockaddr_un, sun_path) &&
+	if (c->addr.ss_family != AF_UNIX)
+		return 0;
+	/* The kernel's own limit, before any byte of the path is read. */
+	if (c->len > sizeof(struct sockaddr_un))
+		return EINVAL;
+	if (c->len > offsetof(struct sockaddr_un, sun_path) &&
 	    ((struct sockaddr_un *)&c->addr)->sun_path[0])
 		return check_path(m, c, pid, req);
 	return 0;
