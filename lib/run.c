@@ -573,7 +573,7 @@ static const char *make_directory(struct polc_ctx *ctx,
  * The directories that `create` rules ask for (spec/language.md §4.8),
  * made before the ruleset is materialised so that their rules bind.  One
  * that cannot be made is a warning: its rule then grants nothing.  With
- * @dry_run nothing is made, and @out lists what would be.
+ * @dry_run nothing is made, and @out (if not NULL) lists what would be.
  */
 static void create_directories(struct polc_ctx *ctx, const struct ir_policy *p,
 			       bool dry_run, FILE *out)
@@ -593,15 +593,14 @@ static void create_directories(struct polc_ctx *ctx, const struct ir_policy *p,
 				"nothing there",
 				r->path, why);
 		else if (made && out)
-			fprintf(out, "%s %s (mode 0700)\n",
-				dry_run ? "would create" : "created", r->path);
+			fprintf(out, "would create %s (mode 0700)\n", r->path);
 	}
 }
 
-/* ---- the child ------------------------------------------------------------
+/* ---- the supervisor and the command -----------------------------------------
  */
 
-/* What the child tells the parent before exiting without running. */
+/* What they tell polc before exiting without running the command. */
 enum child_failure {
 	CHILD_SANDBOX = 's',
 	CHILD_EXEC = 'e',
