@@ -23,7 +23,7 @@
 #include "frontend/load.h"
 #include "ir/ir.h"
 #include "polc.h"
-#include "tests/fuzz/pinned.h"
+#include "tests/pinned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -47,7 +47,7 @@
 #include "ir/ir.h"
 #include "polc.h"
 #include "tests/oracle/seccomp.h"
-#include "tests/fuzz/pinned.h"
+#include "tests/pinned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

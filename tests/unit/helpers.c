@@ -11,6 +11,7 @@
 #include "common/source.h"
 #include "frontend/check.h"
 #include "frontend/print.h"
+#include "tests/pinned.h"
 
 struct ast_file *parse_mem(struct polc_ctx *ctx, const char *name,
 			   const char *text, size_t len, int *rc)
@@ -187,24 +188,11 @@ struct ast_file *unit_add(struct polc_ctx *ctx, struct load_unit *unit,
 
 void test_options(struct polc_ctx *ctx, struct ir_options *opts)
 {
-	static const char *const values[IR_VAR_COUNT] = {
-		[IR_VAR_HOME] = "/home/user",
-		[IR_VAR_TMPDIR] = "/tmp",
-		[IR_VAR_UID] = "1000",
-		[IR_VAR_USER] = "user",
-		[IR_VAR_WORKDIR] = "/work/project",
-		[IR_VAR_XDG_CONFIG_HOME] = "/home/user/.config",
-		[IR_VAR_XDG_CACHE_HOME] = "/home/user/.cache",
-		[IR_VAR_XDG_DATA_HOME] = "/home/user/.local/share",
-		[IR_VAR_XDG_STATE_HOME] = "/home/user/.local/state",
-		[IR_VAR_XDG_RUNTIME_DIR] = "/run/user/1000",
-	};
-
 	memset(opts, 0, sizeof(*opts));
 	for (int i = 0; i < IR_VAR_COUNT; i++) {
 		if (i <= IR_VAR_WORKDIR)
-			ctx->variables[i] = values[i];
-		opts->builtins[i] = values[i];
+			ctx->variables[i] = pinned_builtins[i];
+		opts->builtins[i] = pinned_builtins[i];
 	}
 }
 

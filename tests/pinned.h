@@ -1,9 +1,10 @@
 /*
- * pinned.h - the built-in variables the fuzz harnesses resolve with: fixed
- * values, so that what a harness does depends on its input alone.
+ * pinned.h - the built-in variables the unit tests and fuzz harnesses
+ * resolve with: fixed values, so that what they see depends on their
+ * input alone, not on the machine.
  */
-#ifndef POLC_TESTS_FUZZ_PINNED_H
-#define POLC_TESTS_FUZZ_PINNED_H
+#ifndef POLC_TESTS_PINNED_H
+#define POLC_TESTS_PINNED_H
 
 #include "ir/ir.h"
 
