@@ -2,16 +2,17 @@
  * run.c - polc build and polc run: the public API over the backends.
  *
  * polc run materialises the Landlock ruleset and lowers the seccomp
- * program just before it forks (the carve reads the filesystem as it is
- * when the command starts).  The child, the supervisor, applies the
- * ruleset to itself and forks the command, which shares its Landlock
+ * program just before the command starts (the carve reads the filesystem
+ * as it is then).  polc itself then becomes the supervisor: it applies
+ * the ruleset to itself and starts the command, which shares its Landlock
  * domain: the command closes every inherited descriptor above 2, installs
  * the connect(2) mediation (mediate.h), loads the seccomp program and
  * executes with the environment the policy allows, while the supervisor
- * answers its connect(2) calls and passes its exit status up.  A pipe
+ * answers its connect(2) calls and waits for its exit status.  A pipe
  * that closes on exec tells polc whether the command got that far: bytes
  * on it are an error message, and nothing runs the command after writing
- * them.
+ * them.  No process stays outside the sandbox to wait: that would cost a
+ * fork and an exit at every start.
  */
 #include "polc.h"
 
@@ -808,41 +809,62 @@ static int supervise(pid_t child, int sigfd, struct mediator *med, int listener)
 }
 
 /*
- * The supervisor, forked by polc: it makes the sandbox (mounts, ruleset,
- * capabilities) for itself, so that the command it forks next inherits
- * it: the supervisor's connect(2) calls are checked as the command's
- * would be.  The command adds a nested layer that puts the supervisor out
- * of its reach (no signals, ptrace or /proc access: the supervisor holds
- * polc's environment and connects on the command's behalf).  Then the
- * supervisor answers the command's connect(2) calls until it exits, and
- * exits with its status.
+ * Make the sandbox (workdir, mounts, ruleset, capabilities) for the
+ * calling process, polc, which becomes the supervisor: the command it
+ * starts next inherits it, and the supervisor's connect(2) calls are
+ * checked as the command's would be.  Returns 0, or -1 with @err set.
  */
-static void run_sandbox(const struct ll_ruleset *rs,
-			const struct sc_program *filter, struct mediator *med,
-			bool best_effort, char *const *argv, char **env,
-			const char *workdir, int report, const sigset_t *waited,
-			const sigset_t *saved_mask)
+static int enter_sandbox(const struct ll_ruleset *rs, const char *workdir,
+			 char *err, size_t errsz)
 {
 	static const int admin_caps[] = { CAP_PERFMON, CAP_SYS_ADMIN };
-	int pair[2] = { -1, -1 }, listener = -1;
-	char err[512];
 
-	if (workdir && chdir(workdir) != 0)
-		child_fail(report, CHILD_SANDBOX, errno,
-			   "cannot enter the workdir");
-	if (ll_apply(rs, err, sizeof(err)) != 0)
-		child_fail(report, CHILD_SANDBOX, errno, err);
+	if (workdir && chdir(workdir) != 0) {
+		snprintf(err, errsz, "cannot enter the workdir %s: %s", workdir,
+			 strerror(errno));
+		return -1;
+	}
+	if (ll_apply(rs, err, errsz) != 0)
+		return -1;
 	/* After the mounts of ll_apply(), which need CAP_SYS_ADMIN. */
-	if (drop_capabilities(admin_caps, 2) != 0)
-		child_fail(report, CHILD_SANDBOX, errno,
-			   "cannot drop CAP_PERFMON and CAP_SYS_ADMIN");
+	if (drop_capabilities(admin_caps, 2) != 0) {
+		snprintf(err, errsz,
+			 "cannot drop CAP_PERFMON and CAP_SYS_ADMIN: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Start the command and supervise it until it exits: *@wstatus receives
+ * its wait status.  The command adds a nested layer that puts the
+ * supervisor out of its reach (no signals, ptrace or /proc access: the
+ * supervisor holds polc's environment and connects on the command's
+ * behalf).  Returns 0, or -1 with @err set when it could not start.
+ */
+static int start_supervised(const struct ll_ruleset *rs,
+			    const struct sc_program *filter,
+			    struct mediator *med, bool best_effort,
+			    char *const *argv, char **env, int report,
+			    const sigset_t *waited, const sigset_t *saved_mask,
+			    int *wstatus, char *err, size_t errsz)
+{
+	int pair[2] = { -1, -1 }, listener = -1;
 	int sigfd = signalfd(-1, waited, SFD_CLOEXEC);
-	if (sigfd < 0)
-		child_fail(report, CHILD_SANDBOX, errno, "cannot read signals");
+
+	if (sigfd < 0) {
+		snprintf(err, errsz, "cannot read signals: %s",
+			 strerror(errno));
+		return -1;
+	}
 	if (med &&
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
-		child_fail(report, CHILD_SANDBOX, errno,
-			   "cannot make a socket pair");
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+		snprintf(err, errsz, "cannot make a socket pair: %s",
+			 strerror(errno));
+		close(sigfd);
+		return -1;
+	}
 	struct command cmd = {
 		.rs = rs,
 		.filter = filter,
@@ -860,49 +882,27 @@ static void run_sandbox(const struct ll_ruleset *rs,
 	pid_t child =
 		clone(start_command, command_stack + sizeof(command_stack),
 		      CLONE_VM | CLONE_VFORK | SIGCHLD, &cmd);
-	if (child < 0)
-		child_fail(report, CHILD_SANDBOX, errno, "cannot fork");
+	int clone_errno = errno;
 	if (med) {
 		close(pair[1]);
-		listener = mediate_receive_listener(pair[0]);
+		if (child > 0)
+			listener = mediate_receive_listener(pair[0]);
 		close(pair[0]);
 	}
-	int wstatus = supervise(child, sigfd, med, listener);
-	_exit(wstatus < 0	     ? POLC_RUN_SANDBOX_FAILED
-	      : WIFEXITED(wstatus)   ? WEXITSTATUS(wstatus)
-	      : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
-				     : POLC_RUN_SANDBOX_FAILED);
-}
-
-/* ---- the parent -----------------------------------------------------------
- */
-
-/*
- * Wait for the supervisor, passing forwarded signals on to it.  The
- * signals are blocked and taken with sigwaitinfo().  Returns the
- * supervisor's wait status.
- */
-static int wait_child(pid_t child, const sigset_t *waited)
-{
-	int wstatus;
-
-	for (;;) {
-		siginfo_t info;
-		pid_t r = waitpid(child, &wstatus, WNOHANG);
-
-		if (r == child)
-			return wstatus;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (sigwaitinfo(waited, &info) < 0)
-			continue;
-		if (info.si_signo != SIGCHLD &&
-		    !reached_child(info.si_code, child))
-			kill(child, info.si_signo);
+	if (child < 0) {
+		snprintf(err, errsz, "cannot start the command: %s",
+			 strerror(clone_errno));
+		close(sigfd);
+		return -1;
 	}
+	*wstatus = supervise(child, sigfd, med, listener);
+	if (listener >= 0)
+		close(listener);
+	close(sigfd);
+	return 0;
 }
 
-/* Read what the child said before exec, if anything. */
+/* Read what the command said before exec, if anything. */
 static void read_failure(struct polc_ctx *ctx, int fd, const char *command,
 			 int *status)
 {
@@ -1114,22 +1114,25 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, &saved);
 	fflush(NULL);
-	pid_t child = fork();
-	if (child == 0)
-		run_sandbox(rs, filter, med, opts->target.best_effort,
-			    opts->argv, env, ctx->variables[IR_VAR_WORKDIR],
-			    pipefd[1], &waited, &saved);
+	char err[512];
+	int wstatus = 0;
+	int rc = enter_sandbox(rs, ctx->variables[IR_VAR_WORKDIR], err,
+			       sizeof(err));
+	if (rc == 0)
+		rc = start_supervised(rs, filter, med, opts->target.best_effort,
+				      opts->argv, env, pipefd[1], &waited,
+				      &saved, &wstatus, err, sizeof(err));
 	close(pipefd[1]);
-	if (child < 0) {
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (rc != 0) {
 		close(pipefd[0]);
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		diag_subject(ctx, DIAG_ERROR, "run", "cannot fork: %s",
-			     strerror(errno));
+		diag_subject(ctx, DIAG_ERROR, "sandbox",
+			     "not started, nothing ran: %s", err);
+		*status = POLC_RUN_SANDBOX_FAILED;
 		return -1;
 	}
-	int wstatus = wait_child(child, &waited);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	*status = WIFEXITED(wstatus)	 ? WEXITSTATUS(wstatus)
+	*status = wstatus < 0		 ? POLC_RUN_SANDBOX_FAILED
+		  : WIFEXITED(wstatus)	 ? WEXITSTATUS(wstatus)
 		  : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
 					 : POLC_RUN_SANDBOX_FAILED;
 	int before = ctx->nerrors;

@@ -56,65 +56,90 @@ static void remove_fixture(const struct fixture *f)
 	rmdir(f->root);
 }
 
+/* What one polc_run() in a child process came to. */
+struct outcome {
+	int rc, status;
+	bool failed; /* the injected failure was reached */
+	bool silent; /* ... and no error was queued */
+};
+
 /*
  * polc_run() of @profile with allocation @n (1-based, counted from the
- * start of polc_run(); 0: none) failing.  Returns polc_run()'s result;
- * *failed tells whether the injected failure was reached.
+ * start of polc_run(); 0: none) failing, in a child process: polc_run()
+ * leaves its caller in the sandbox it made, as the supervisor.
  */
-static int run_failing_at(const struct fixture *f, const char *profile,
-			  size_t n, int *status, bool *failed)
+static struct outcome run_failing_at(const struct fixture *f,
+				     const char *profile, size_t n)
 {
-	char *argv[] = { "/bin/sh", "-c", "touch \"$0\"", (char *)f->mark,
-			 NULL };
-	struct polc_run_options o = { .profile = profile, .argv = argv };
-	polc_ctx *ctx = polc_ctx_new();
-	char uid[16];
+	struct outcome out = { .rc = -2 };
+	int pipefd[2];
 
-	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
-	ck_assert_ptr_nonnull(ctx);
-	ck_assert_int_eq(polc_set_variable(ctx, "HOME", f->home), 0);
-	ck_assert_int_eq(polc_set_variable(ctx, "WORKDIR", f->work), 0);
-	ck_assert_int_eq(polc_set_variable(ctx, "TMPDIR", f->tmp), 0);
-	ck_assert_int_eq(polc_set_variable(ctx, "UID", uid), 0);
-	ck_assert_int_eq(polc_set_variable(ctx, "USER", "polc"), 0);
-	if (n)
-		ctx->arena.fail_after = ctx->arena.count + n;
-	int rc = polc_run(ctx, &o, status);
-	*failed = arena_failed(&ctx->arena);
-	if (*failed)
-		ck_assert_msg(polc_error_count(ctx) > 0,
-			      "%s: allocation %zu failed without an error",
-			      profile, n);
-	polc_ctx_free(ctx);
-	return rc;
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		char *argv[] = { "/bin/sh", "-c", "touch \"$0\"",
+				 (char *)f->mark, NULL };
+		struct polc_run_options o = { .profile = profile,
+					      .argv = argv };
+		polc_ctx *ctx = polc_ctx_new();
+		char uid[16];
+
+		close(pipefd[0]);
+		snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+		if (!ctx || polc_set_variable(ctx, "HOME", f->home) ||
+		    polc_set_variable(ctx, "WORKDIR", f->work) ||
+		    polc_set_variable(ctx, "TMPDIR", f->tmp) ||
+		    polc_set_variable(ctx, "UID", uid) ||
+		    polc_set_variable(ctx, "USER", "polc"))
+			_exit(1);
+		if (n)
+			ctx->arena.fail_after = ctx->arena.count + n;
+		out.rc = polc_run(ctx, &o, &out.status);
+		out.failed = arena_failed(&ctx->arena);
+		out.silent = out.failed && polc_error_count(ctx) == 0;
+		polc_ctx_free(ctx);
+		_exit(write(pipefd[1], &out, sizeof(out)) == sizeof(out) ? 0
+									 : 1);
+	}
+	close(pipefd[1]);
+	ssize_t got = read(pipefd[0], &out, sizeof(out));
+	close(pipefd[0]);
+	int wstatus;
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert_msg(got == sizeof(out) && WIFEXITED(wstatus) &&
+			      WEXITSTATUS(wstatus) == 0,
+		      "%s: allocation %zu: the child did not report", profile,
+		      n);
+	ck_assert_msg(!out.silent, "%s: allocation %zu failed without an error",
+		      profile, n);
+	return out;
 }
 
 static void check_every_allocation(const char *profile)
 {
 	struct fixture f;
-	int status;
-	bool failed;
+	struct outcome out;
 	size_t n;
 
 	make_fixture(&f);
 	for (n = 1;; n++) {
-		int rc = run_failing_at(&f, profile, n, &status, &failed);
-
-		if (!failed)
+		out = run_failing_at(&f, profile, n);
+		if (!out.failed)
 			break;
-		ck_assert_msg(rc == -1 && status == -1,
+		ck_assert_msg(out.rc == -1 && out.status == -1,
 			      "%s: allocation %zu failed, yet polc_run "
 			      "returned %d with status %d",
-			      profile, n, rc, status);
+			      profile, n, out.rc, out.status);
 		ck_assert_msg(access(f.mark, F_OK) != 0,
 			      "%s: allocation %zu failed, yet the command ran",
 			      profile, n);
 	}
 	/* Past the last allocation: the command ran, under the sandbox. */
-	ck_assert_msg(status == 0 && access(f.mark, F_OK) == 0,
+	ck_assert_msg(out.status == 0 && access(f.mark, F_OK) == 0,
 		      "%s: the run without a failure did not run the command "
 		      "(status %d)",
-		      profile, status);
+		      profile, out.status);
 	ck_assert_msg(n > 100, "%s: only %zu allocations before the fork",
 		      profile, n);
 	remove_fixture(&f);
