@@ -68,7 +68,7 @@ static struct arena_block *new_block(const struct arena_block *prev,
 				     size_t need)
 {
 	struct arena_block *b;
-	size_t cap = !prev		       ? BLOCK_MIN
+	size_t cap = !prev			  ? BLOCK_MIN
 		     : prev->size < BLOCK_MAX / 2 ? 2 * prev->size
 						  : BLOCK_MAX;
 
@@ -79,9 +79,9 @@ static struct arena_block *new_block(const struct arena_block *prev,
 		if (!b)
 			return NULL;
 	} else {
-		void *m = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
-			       0);
+		void *m =
+			mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (m == MAP_FAILED)
 			return NULL;
 		b = m;

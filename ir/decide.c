@@ -26,8 +26,44 @@ bool ir_path_covers(const char *rule_path, bool file, const char *path)
 	return strncmp(rule_path, path, n) == 0 && path[n] == '/';
 }
 
+/*
+ * A pattern of literals and '*' only: the first literal is a prefix, the
+ * last a suffix, and each one between matches at its leftmost place after
+ * the one before (a later place leaves less room for the rest, never
+ * more).  Every name in the environment meets every env rule (polc run
+ * decides them all at each start), so this path searches with memmem
+ * instead of backtracking.
+ */
+static bool stars_match(const char *pattern, const char *name)
+{
+	size_t lit = strcspn(pattern, "*"), left = strlen(name);
+
+	if (!pattern[lit])
+		return lit == left && memcmp(pattern, name, lit) == 0;
+	if (lit > left || memcmp(pattern, name, lit) != 0)
+		return false;
+	for (;;) {
+		name += lit;
+		left -= lit;
+		pattern += lit;
+		while (*pattern == '*')
+			pattern++;
+		lit = strcspn(pattern, "*");
+		if (!pattern[lit]) /* the last literal ends the name */
+			return lit <= left &&
+			       memcmp(name + left - lit, pattern, lit) == 0;
+		const char *at = memmem(name, left, pattern, lit);
+		if (!at)
+			return false;
+		left -= (size_t)(at - name);
+		name = at;
+	}
+}
+
 bool ir_glob_match(const char *pattern, const char *name)
 {
+	if (!strchr(pattern, '?'))
+		return stars_match(pattern, name);
 	/* Iterative matching with one backtrack point for the last '*'. */
 	const char *star = NULL, *resume = NULL;
 

@@ -143,6 +143,54 @@ START_TEST(test_glob_match)
 }
 END_TEST
 
+/* Globs by their definition: '*' takes none or one more character. */
+static bool reference_glob(const char *pattern, const char *name)
+{
+	if (!*pattern)
+		return !*name;
+	if (*pattern == '*')
+		return reference_glob(pattern + 1, name) ||
+		       (*name && reference_glob(pattern, name + 1));
+	return *name && (*pattern == '?' || *pattern == *name) &&
+	       reference_glob(pattern + 1, name + 1);
+}
+
+/* The word of @len letters of @alphabet numbered @n. */
+static void word(char *out, const char *alphabet, size_t len, size_t n)
+{
+	size_t k = strlen(alphabet);
+
+	for (size_t i = 0; i < len; i++, n /= k)
+		out[i] = alphabet[n % k];
+	out[len] = '\0';
+}
+
+/* Every pattern of up to 5 of "ab*?" against every name of up to 6 of
+ * "ab": ir_glob_match()'s fast paths agree with the definition. */
+START_TEST(test_glob_match_agrees_with_definition)
+{
+	char pattern[8], name[8];
+	size_t checked = 0;
+
+	for (size_t plen = 0; plen <= 5; plen++)
+		for (size_t pn = 0; pn < (1u << (2 * plen)); pn++) {
+			word(pattern, "ab*?", plen, pn);
+			for (size_t nlen = 0; nlen <= 6; nlen++)
+				for (size_t nn = 0; nn < (1u << nlen); nn++) {
+					word(name, "ab", nlen, nn);
+					ck_assert_msg(
+						ir_glob_match(pattern, name) ==
+							reference_glob(pattern,
+								       name),
+						"'%s' against '%s'", pattern,
+						name);
+					checked++;
+				}
+		}
+	ck_assert_uint_eq(checked, 1365u * 127u);
+}
+END_TEST
+
 /* ---- paths
  * ----------------------------------------------------------------------- */
 
@@ -838,6 +886,7 @@ Suite *suite_decide(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_path_covers);
 	tcase_add_test(tc, test_glob_match);
+	tcase_add_test(tc, test_glob_match_agrees_with_definition);
 	tcase_add_test(tc, test_deny_beats_allow);
 	tcase_add_test(tc, test_deny_beats_allow_rwd);
 	tcase_add_test(tc, test_access_subsets);
