@@ -49,6 +49,7 @@ struct materializer {
 
 struct canon_entry {
 	const char *path; /* NULL: an empty slot */
+	size_t len;	  /* of @path */
 	uint64_t hash;	  /* of @path */
 	const char *canonical;
 	mode_t mode; /* of @canonical, from lstat; 0 when it does not exist */
@@ -89,10 +90,12 @@ static struct ll_report_item *report(struct materializer *m,
 	return it;
 }
 
-/* dir/name, without formatting: materialising joins every rule's parents. */
-static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
+/* dir/name (@len bytes of it), without formatting: materialising joins
+ * every rule's parents. */
+static const char *join_n(struct polc_ctx *ctx, const char *dir,
+			  const char *name, size_t lname)
 {
-	size_t ldir = strcmp(dir, "/") ? strlen(dir) : 0, lname = strlen(name);
+	size_t ldir = strcmp(dir, "/") ? strlen(dir) : 0;
 	char *p = arena_alloc(&ctx->arena, ldir + 1 + lname + 1);
 
 	/* Out of memory, p may be the scratch block @dir lives in too. */
@@ -100,8 +103,14 @@ static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
 		return "";
 	memcpy(p, dir, ldir);
 	p[ldir] = '/';
-	memcpy(p + ldir + 1, name, lname + 1);
+	memcpy(p + ldir + 1, name, lname);
+	p[ldir + 1 + lname] = '\0';
 	return p;
+}
+
+static const char *join(struct polc_ctx *ctx, const char *dir, const char *name)
+{
+	return join_n(ctx, dir, name, strlen(name));
 }
 
 /* Whether @path is @dir or lies below it. */
@@ -296,15 +305,9 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 				    ll_rights_text(m->ctx, kids & ~inherited)));
 }
 
-/*
- * @path with its symbolic links resolved: its parent made canonical (and
- * remembered: rule paths share most of their parents), then the last
- * name followed if it is a link.  Names that do not exist stay as they are.
- */
 /* A word at a time: materialising hashes every rule path and parent. */
-static uint64_t hash(const char *s)
+static uint64_t hash(const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
 	for (; n >= sizeof(w); s += sizeof(w), n -= sizeof(w)) {
@@ -318,25 +321,32 @@ static uint64_t hash(const char *s)
 	return h ^ (h >> 29);
 }
 
-/* The slot of @path (hashed @h): its entry, or the empty slot for it. */
+/* The slot of the @n bytes at @path (hashed @h): its entry, or the empty
+ * slot for it.  Keys have lengths, so a parent is looked up in place. */
 static struct canon_entry *slot_for(struct materializer *m, const char *path,
-				    uint64_t h)
+				    size_t n, uint64_t h)
 {
 	size_t mask = m->cache_cap - 1, i = h & mask;
 
 	while (m->cache[i].path &&
-	       (m->cache[i].hash != h || strcmp(m->cache[i].path, path)))
+	       (m->cache[i].hash != h || m->cache[i].len != n ||
+		memcmp(m->cache[i].path, path, n)))
 		i = (i + 1) & mask;
 	return &m->cache[i];
 }
 
-static struct canon_entry *cache_slot(struct materializer *m, const char *path)
+/* The entry of the @n bytes at @path (hashed @h), or NULL. */
+static struct canon_entry *cache_find(struct materializer *m, const char *path,
+				      size_t n, uint64_t h)
 {
-	return slot_for(m, path, hash(path));
+	struct canon_entry *e = m->cache_cap ? slot_for(m, path, n, h) : NULL;
+
+	return e && e->path ? e : NULL;
 }
 
-static void cache_put(struct materializer *m, const char *path,
-		      const char *canonical, mode_t mode)
+/* Remember @path (@n bytes, hashed @h, stored as it is). */
+static void cache_put(struct materializer *m, const char *path, size_t n,
+		      uint64_t h, const char *canonical, mode_t mode)
 {
 	/* Grow at half full, rehashing into a table twice the size. */
 	if (2 * (m->ncache + 1) > m->cache_cap) {
@@ -352,13 +362,14 @@ static void cache_put(struct materializer *m, const char *path,
 		m->cache_cap = old_cap ? old_cap * 2 : 256;
 		for (size_t i = 0; i < old_cap; i++)
 			if (old[i].path)
-				*slot_for(m, old[i].path, old[i].hash) = old[i];
+				*slot_for(m, old[i].path, old[i].len,
+					  old[i].hash) = old[i];
 	}
-	uint64_t h = hash(path);
-	struct canon_entry *slot = slot_for(m, path, h);
+	struct canon_entry *slot = slot_for(m, path, n, h);
 	if (!slot->path)
 		m->ncache++;
 	slot->path = path;
+	slot->len = n;
 	slot->hash = h;
 	slot->canonical = canonical;
 	slot->mode = mode;
@@ -367,23 +378,22 @@ static void cache_put(struct materializer *m, const char *path,
 /* lstat's idea of @path's type (0: missing), asked once per path. */
 static mode_t path_mode(struct materializer *m, const char *path)
 {
+	size_t n = strlen(path);
+	uint64_t h = hash(path, n);
+	const struct canon_entry *hit = cache_find(m, path, n, h);
 	struct stat st;
 
-	if (m->cache_cap) {
-		const struct canon_entry *hit = cache_slot(m, path);
-
-		if (hit->path)
-			return !strcmp(hit->canonical, path)
-				       ? hit->mode
-				       : path_mode(m, hit->canonical);
-	}
+	if (hit)
+		return !strcmp(hit->canonical, path)
+			       ? hit->mode
+			       : path_mode(m, hit->canonical);
 	mode_t mode = lstat(path, &st) == 0 ? st.st_mode : 0;
-	cache_put(m, path, path, mode);
+	cache_put(m, path, n, h, path, mode);
 	return mode;
 }
 
 static const char *canonical_at(struct materializer *m, const char *path,
-				unsigned depth);
+				size_t n, unsigned depth, mode_t *mode);
 
 /* Links followed within one name before giving up, as the kernel does. */
 enum { FOLLOW_MAX = 40 };
@@ -403,6 +413,7 @@ static const char *follow(struct materializer *m, const char *link,
 			    ? readlink(link, target, sizeof(target) - 1)
 			    : -1;
 	char *save = NULL;
+	mode_t mode;
 
 	if (n < 0)
 		return NULL;
@@ -422,54 +433,71 @@ static const char *follow(struct materializer *m, const char *link,
 							 (size_t)(slash - at));
 			continue;
 		}
-		at = canonical_at(m, join(m->ctx, at, name), depth + 1);
+		const char *next = join(m->ctx, at, name);
+		at = canonical_at(m, next, strlen(next), depth + 1, &mode);
 	}
-	mode_t mode = path_mode(m, at);
+	mode = path_mode(m, at);
 	return mode && !S_ISLNK(mode) ? at : NULL;
 }
 
+/*
+ * The first @n bytes of @path with its symbolic links resolved, and in
+ * *@mode the type of what that names (0: nothing): its parent made
+ * canonical (and remembered: rule paths share most of their parents, which
+ * are looked up in place), then the last name followed if it is a link.
+ * Names that do not exist stay as they are.
+ */
 static const char *canonical_at(struct materializer *m, const char *path,
-				unsigned depth)
+				size_t n, unsigned depth, mode_t *mode)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash = n ? memrchr(path, '/', n) : NULL;
 	struct stat st;
 
-	if (!slash || !strcmp(path, "/"))
-		return path;
-	if (m->cache_cap) {
-		const struct canon_entry *hit = cache_slot(m, path);
-
-		if (hit->path)
-			return hit->canonical;
+	if (!slash || n == 1) {
+		const char *whole =
+			n == 1 && path[0] == '/'
+				? "/"
+				: arena_strndup(&m->ctx->arena, path, n);
+		*mode = path_mode(m, whole);
+		return whole;
 	}
+	uint64_t h = hash(path, n);
+	const struct canon_entry *hit = cache_find(m, path, n, h);
+	if (hit) {
+		*mode = hit->mode;
+		return hit->canonical;
+	}
+	mode_t parent_mode = S_IFDIR;
 	const char *parent =
-		slash == path
-			? "/"
-			: canonical_at(m,
-				       arena_strndup(&m->ctx->arena, path,
-						     (size_t)(slash - path)),
-				       depth);
-	const char *result = join(m->ctx, parent, slash + 1);
+		slash == path ? "/"
+			      : canonical_at(m, path, (size_t)(slash - path),
+					     depth, &parent_mode);
+	const char *result = join_n(m->ctx, parent, slash + 1,
+				    n - (size_t)(slash + 1 - path));
 	/* Under a missing name or a file nothing exists: no lstat needed. */
-	bool parent_is_dir = slash == path || S_ISDIR(path_mode(m, parent));
-	mode_t mode = parent_is_dir && lstat(result, &st) == 0 ? st.st_mode : 0;
-	if (S_ISLNK(mode)) {
+	*mode = S_ISDIR(parent_mode) && lstat(result, &st) == 0 ? st.st_mode
+								: 0;
+	if (S_ISLNK(*mode)) {
 		const char *to = follow(m, result, parent, depth);
 
 		if (to) {
 			result = to;
-			mode = path_mode(m, to);
+			*mode = path_mode(m, to);
 		}
 	}
-	cache_put(m, path, result, mode);
-	if (strcmp(path, result))
-		cache_put(m, result, result, mode);
+	size_t rlen = strlen(result);
+	bool same = rlen == n && !memcmp(result, path, n);
+	cache_put(m, same ? result : arena_strndup(&m->ctx->arena, path, n), n,
+		  h, result, *mode);
+	if (!same)
+		cache_put(m, result, rlen, hash(result, rlen), result, *mode);
 	return result;
 }
 
-static const char *canonical(struct materializer *m, const char *path)
+static const char *canonical(struct materializer *m, const char *path,
+			     mode_t *mode)
 {
-	return canonical_at(m, path, 0);
+	return canonical_at(m, path, strlen(path), 0, mode);
 }
 
 static int rule_path_cmp(const void *a, const void *b)
@@ -483,11 +511,9 @@ static int rule_path_cmp(const void *a, const void *b)
  * and is not a device tree: bind mounts (read-only, noexec) can enforce
  * it instead of carving.
  */
-static bool mountable(struct materializer *m, const struct ir_path_rule *r,
-		      const char *path)
+static bool mountable(const struct ir_path_rule *r, const char *path,
+		      mode_t mode)
 {
-	mode_t mode = path_mode(m, path);
-
 	return r->verdict == IR_DENY && r->modes && mode && !S_ISLNK(mode) &&
 	       !(r->modes & ~(IR_WRITE | IR_DELETE | IR_EXEC)) &&
 	       !ir_path_covers("/dev", false, path) &&
@@ -590,11 +616,11 @@ static void report_mounts(struct materializer *m)
  * the rules of @rules).  A deny on such a path can never match an inode.
  */
 static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
-			  const char *path)
+			  const char *path, mode_t mode)
 {
 	const char *dir = path;
 
-	if (path_mode(m, path))
+	if (mode)
 		return false;
 	/* The nearest existing ancestor. */
 	do {
@@ -608,8 +634,9 @@ static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
 	} while (!path_mode(m, dir) && strcmp(dir, "/"));
 	/* Denied paths share their nearest existing ancestor (most lie in
 	 * a home that lacks them): ask once per directory. */
-	struct canon_entry *e = m->cache_cap ? cache_slot(m, dir) : NULL;
-	if (!e || !e->path)
+	struct canon_entry *e =
+		cache_find(m, dir, strlen(dir), hash(dir, strlen(dir)));
+	if (!e)
 		return !(ll_rights_in(rules, m->plan->handled_fs,
 				      join(m->ctx, dir, "\001")) &
 			 MAKE_RIGHTS);
@@ -640,9 +667,11 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*kept));
 	bool *candidate = arena_alloc(&m->ctx->arena,
 				      (p->npaths + 1) * sizeof(*candidate));
+	mode_t *modes =
+		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*modes));
 	size_t n = 0, nothers = 0, nkept = 0, dropped = 0;
 
-	if (!rules || !others || !kept || !candidate)
+	if (!rules || !others || !kept || !candidate || !modes)
 		return;
 	for (size_t i = 0; i < p->npaths; i++) {
 		if (arena_failed(&m->ctx->arena))
@@ -650,8 +679,8 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		if (!(p->paths[i].platforms & IR_LINUX))
 			continue;
 		rules[n] = p->paths[i];
-		rules[n].path = canonical(m, p->paths[i].path);
-		if (rules[n].existing && !path_mode(m, rules[n].path)) {
+		rules[n].path = canonical(m, p->paths[i].path, &modes[n]);
+		if (rules[n].existing && !modes[n]) {
 			report(m, LL_REPORT_SKIPPED,
 			       arena_printf(&m->ctx->arena,
 					    "%s: does not exist, and its deny "
@@ -662,7 +691,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 				->origin = &p->paths[i].origin;
 			continue;
 		}
-		candidate[n] = mountable(m, &rules[n], rules[n].path);
+		candidate[n] = mountable(&rules[n], rules[n].path, modes[n]);
 		if (!candidate[n])
 			others[nothers++] = rules[n];
 		n++;
@@ -683,7 +712,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		}
 		/* A rule on nothing would only force a carve. */
 		if (rules[i].verdict == IR_DENY &&
-		    cannot_appear(m, &without, rules[i].path)) {
+		    cannot_appear(m, &without, rules[i].path, modes[i])) {
 			dropped++;
 			continue;
 		}
