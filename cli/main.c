@@ -243,12 +243,31 @@ static bool want_colour(const char *when)
  * absolute; the current directory when WORKDIR is not set).  With --home, the
  * XDG directories follow the given home rather than the environment's.
  */
+/*
+ * The account of @uid in /etc/passwd, or NULL.  polc is linked statically
+ * (CMakeLists.txt), and a static glibc could load the modules getpwuid()
+ * would ask (LDAP, systemd-homed) only from the glibc it was built with;
+ * $HOME and $USER, which a login sets, cover such accounts.
+ */
+static const struct passwd *local_account(uid_t uid)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	const struct passwd *pw = NULL;
+
+	if (!f)
+		return NULL;
+	while ((pw = fgetpwent(f)) && pw->pw_uid != uid)
+		;
+	fclose(f);
+	return pw;
+}
+
 static int set_variables(struct cli *cli)
 {
 	static const char *const xdg[] = { "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
 					   "XDG_DATA_HOME", "XDG_STATE_HOME",
 					   "XDG_RUNTIME_DIR" };
-	const struct passwd *pw = getpwuid(getuid());
+	const struct passwd *pw = local_account(getuid());
 	char uid[24], cwd[4096];
 	const char *env[CLI_VARIABLES];
 	int rc = 0;
