@@ -26,37 +26,45 @@ bool ir_path_covers(const char *rule_path, bool file, const char *path)
 	return strncmp(rule_path, path, n) == 0 && path[n] == '/';
 }
 
+/* Where the @k bytes of @needle first occur in the @n of @hay, or NULL.
+ * Names are short: a plain scan beats memmem's set-up. */
+static const char *find(const char *hay, size_t n, const char *needle, size_t k)
+{
+	for (size_t i = 0; i + k <= n; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, k))
+			return hay + i;
+	return NULL;
+}
+
 /*
  * A pattern of literals and '*' only: the first literal is a prefix, the
  * last a suffix, and each one between matches at its leftmost place after
  * the one before (a later place leaves less room for the rest, never
  * more).  Every name in the environment meets every env rule (polc run
- * decides them all at each start), so this path searches with memmem
- * instead of backtracking.
+ * decides them all at each start), so this path searches instead of
+ * backtracking.
  */
 static bool stars_match(const char *pattern, const char *name)
 {
-	size_t lit = strcspn(pattern, "*"), left = strlen(name);
-
-	if (!pattern[lit])
-		return lit == left && memcmp(pattern, name, lit) == 0;
-	if (lit > left || memcmp(pattern, name, lit) != 0)
-		return false;
+	for (; *pattern && *pattern != '*'; pattern++, name++)
+		if (*pattern != *name)
+			return false;
+	if (!*pattern)
+		return !*name;
+	size_t left = strlen(name);
 	for (;;) {
-		name += lit;
-		left -= lit;
-		pattern += lit;
 		while (*pattern == '*')
 			pattern++;
-		lit = strcspn(pattern, "*");
+		size_t lit = strcspn(pattern, "*");
 		if (!pattern[lit]) /* the last literal ends the name */
 			return lit <= left &&
 			       memcmp(name + left - lit, pattern, lit) == 0;
-		const char *at = memmem(name, left, pattern, lit);
+		const char *at = find(name, left, pattern, lit);
 		if (!at)
 			return false;
-		left -= (size_t)(at - name);
-		name = at;
+		left -= (size_t)(at - name) + lit;
+		name = at + lit;
+		pattern += lit;
 	}
 }
 
