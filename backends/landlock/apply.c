@@ -22,7 +22,6 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -164,27 +163,19 @@ static int mount_readonly(const struct ll_ruleset *rs, char *err, size_t errlen)
 			    NULL);
 	for (size_t i = 0; i < rs->nmounts; i++) {
 		const char *path = rs->mounts[i].path;
-		struct statvfs sv;
-		unsigned long keep = 0;
+		/* mount_setattr() (Linux 5.12, before Landlock) sets these
+		 * and keeps every other flag, the locked ones included. */
+		struct mount_attr attr = {
+			.attr_set =
+				(rs->mounts[i].read_only ? MOUNT_ATTR_RDONLY
+							 : 0) |
+				(rs->mounts[i].noexec ? MOUNT_ATTR_NOEXEC : 0),
+		};
 
 		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
 			return fail(err, errlen, "cannot bind-mount", path);
-		/* A remount must keep the flags the mount is locked with
-		 * (read-only included). */
-		if (statvfs(path, &sv) == 0)
-			keep = (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0) |
-			       (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
-			       (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
-			       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-			       (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
-			       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
-		if (rs->mounts[i].read_only)
-			keep |= MS_RDONLY;
-		if (rs->mounts[i].noexec)
-			keep |= MS_NOEXEC;
-		if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | keep,
-			  NULL) != 0)
+		if (attr.attr_set &&
+		    mount_setattr(AT_FDCWD, path, 0, &attr, sizeof(attr)) != 0)
 			return fail(err, errlen, "cannot remount", path);
 	}
 	/* The current directory still lies in the mounts as they were:
