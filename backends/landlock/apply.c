@@ -2,15 +2,15 @@
  * apply.c - the Landlock system calls: probing the ABI and restricting the
  * calling process with a materialised ruleset.
  *
- * ll_apply() runs in polc run's supervisor, before it forks the command,
- * and ll_apply_nested() in the command, before it executes.  ll_apply()
+ * ll_apply() runs in polc run's supervisor (polc itself), before it
+ * starts the command, and ll_apply_nested() in the command, before it
+ * executes.  ll_apply()
  * first makes the ruleset's read-only mounts, then opens each path once
  * (O_PATH, so no read permission is needed, and never following a link
  * for entries a carve listed), classifies it with fstat on that
  * descriptor (a file gets file rights only), adds the rule and closes the
  * descriptor.  Any failure aborts before landlock_restrict_self(): the
- * caller then exits without running anything, so there is never a partial
- * sandbox.
+ * caller then runs nothing, so there is never a partial sandbox.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -174,8 +174,8 @@ unsigned ll_probe_abi(void);
  * Apply @rs to the calling process: make its read-only mounts (in a new
  * mount namespace, and a user namespace when not privileged), build the
  * ruleset, add every rule, set no_new_privs and restrict.  Meant for polc run's
- * supervisor, before it forks the command: it allocates nothing and reports
- * through @err.
+ * supervisor (polc itself), before it starts the command: it allocates
+ * nothing and reports through @err.
  * Returns 0, or -1 with a message in @err; the process must not run anything
  * then.
  */
