@@ -759,7 +759,7 @@ static bool expand_path(struct resolver *r, const struct source_body *b,
 			struct expanded *out)
 {
 	static const unsigned platforms[] = { IR_LINUX, IR_MACOS };
-	bool reported = false;
+	bool reported = false, by_platform = true;
 
 	out->n = 0;
 	for (size_t i = 0; i < 2; i++) {
@@ -767,11 +767,16 @@ static bool expand_path(struct resolver *r, const struct source_body *b,
 
 		if (!(mask & platforms[i]))
 			continue;
+		/* The same text on both: expanded and normalised once. */
+		if (out->n == 1 && !by_platform) {
+			out->mask[0] |= platforms[i];
+			continue;
+		}
 		if (r->opts->raw) {
 			v = spelled(r, w->text);
 		} else {
 			v = vars_expand(&r->vars, &b->scope, w, platforms[i],
-					!reported);
+					!reported, &by_platform);
 			if (v && v[0] != '/' && !reported)
 				report_expansion(r, b, w, v, platforms[i],
 						 "which is not absolute");

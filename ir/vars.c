@@ -64,6 +64,7 @@ struct expansion {
 	struct var_env *env;
 	unsigned platform;
 	bool report;
+	bool by_platform; /* a let it read has a value per platform */
 	struct frame stack[VARS_MAX_DEPTH + 1];
 	size_t depth;
 	bool failed;
@@ -127,24 +128,35 @@ void vars_scope_init(struct polc_ctx *ctx, struct var_scope *scope,
 	index_lets(ctx, scope, body, IR_ALL_PLATFORMS);
 }
 
-/* The let named @name visible on @platform in @scope, or NULL. */
+/*
+ * The let named @name visible on @platform in @scope, or NULL; sets
+ * *@by_platform when a let of that name lies in a platform block (the
+ * other platform may see another value).
+ */
 static const struct ast_stmt *scope_let(const struct var_scope *scope,
-					const char *name, unsigned platform)
+					const char *name, unsigned platform,
+					bool *by_platform)
 {
+	const struct ast_stmt *found = NULL;
+
 	for (size_t i = 0; i < scope->lets.len; i++) {
 		const struct scope_let *l = scope->lets.items[i];
 
-		if ((l->platforms & platform) &&
-		    strcmp(l->let->u.let.name->text, name) == 0)
-			return l->let;
+		if (strcmp(l->let->u.let.name->text, name) != 0)
+			continue;
+		if (l->platforms != IR_ALL_PLATFORMS)
+			*by_platform = true;
+		if (!found && (l->platforms & platform))
+			found = l->let;
 	}
-	return NULL;
+	return found;
 }
 
 static bool lookup(struct expansion *x, const struct var_scope *scope,
 		   const char *name, struct definition *def)
 {
-	const struct ast_stmt *s = scope_let(scope, name, x->platform);
+	const struct ast_stmt *s =
+		scope_let(scope, name, x->platform, &x->by_platform);
 
 	*def = (struct definition){ .builtin_index = -1 };
 	if (s) {
@@ -364,13 +376,15 @@ static const char *expand(struct expansion *x, const struct var_scope *scope,
 
 const char *vars_expand(struct var_env *env, const struct var_scope *scope,
 			const struct ast_word *w, unsigned platform,
-			bool report)
+			bool report, bool *by_platform)
 {
 	struct expansion x = { .env = env,
 			       .platform = platform,
 			       .report = report };
 	const char *v = expand(&x, scope, w);
 
+	if (by_platform)
+		*by_platform = x.by_platform;
 	return x.failed ? NULL : v;
 }
 

@@ -54,11 +54,13 @@ void vars_env_init(struct var_env *env, struct polc_ctx *ctx,
 
 /*
  * Expand @w on @platform.  Returns the text (in the arena), or NULL after
- * reporting an error when @report is set.
+ * reporting an error when @report is set.  *@by_platform (unless NULL)
+ * tells whether the text may differ on the other platform: it read a let
+ * defined in a platform block.
  */
 const char *vars_expand(struct var_env *env, const struct var_scope *scope,
 			const struct ast_word *w, unsigned platform,
-			bool report);
+			bool report, bool *by_platform);
 
 /*
  * Where user variable @name, as seen from @scope on @platform, is defined.

@@ -326,8 +326,8 @@ static const char *explain_path(struct polc_ctx *ctx, const char *arg)
 
 	build_options(ctx, &opts, false);
 	vars_env_init(&env, ctx, &none, &opts);
-	v = vars_expand(&env, &(struct var_scope){ { 0 } }, &w, IR_LINUX,
-			false);
+	v = vars_expand(&env, &(struct var_scope){ { 0 } }, &w, IR_LINUX, false,
+			NULL);
 	if (!v) {
 		diag_subject(ctx, DIAG_ERROR, arg,
 			     "cannot expand this path (an unknown variable?)");
