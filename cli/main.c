@@ -238,12 +238,6 @@ static bool want_colour(const char *when)
 }
 
 /*
- * Values of the built-in variables: the options, else this process's
- * environment (HOME, WORKDIR, USER, TMPDIR and the XDG directories when
- * absolute; the current directory when WORKDIR is not set).  With --home, the
- * XDG directories follow the given home rather than the environment's.
- */
-/*
  * The account of @uid in /etc/passwd, or NULL.  polc is linked statically
  * (CMakeLists.txt), and a static glibc could load the modules getpwuid()
  * would ask (LDAP, systemd-homed) only from the glibc it was built with;
@@ -262,6 +256,12 @@ static const struct passwd *local_account(uid_t uid)
 	return pw;
 }
 
+/*
+ * Values of the built-in variables: the options, else this process's
+ * environment (HOME, WORKDIR, USER, TMPDIR and the XDG directories when
+ * absolute; the current directory when WORKDIR is not set).  With --home, the
+ * XDG directories follow the given home rather than the environment's.
+ */
 static int set_variables(struct cli *cli)
 {
 	static const char *const xdg[] = { "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
