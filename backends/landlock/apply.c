@@ -4,13 +4,12 @@
  *
  * ll_apply() runs in polc run's supervisor (polc itself), before it
  * starts the command, and ll_apply_nested() in the command, before it
- * executes.  ll_apply()
- * first makes the ruleset's read-only mounts, then opens each path once
- * (O_PATH, so no read permission is needed, and never following a link
- * for entries a carve listed), classifies it with fstat on that
- * descriptor (a file gets file rights only), adds the rule and closes the
- * descriptor.  Any failure aborts before landlock_restrict_self(): the
- * caller then runs nothing, so there is never a partial sandbox.
+ * executes.  ll_apply() first makes the ruleset's read-only mounts, then
+ * opens each path once (O_PATH, so no read permission is needed, and never
+ * following a link for entries a carve listed), adds the rule on that
+ * descriptor (a file gets file rights only) and closes it.  Any failure
+ * aborts before landlock_restrict_self(): the caller then runs nothing, so
+ * there is never a partial sandbox.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,12 +66,40 @@ static int fail(char *err, size_t errlen, const char *what, const char *path)
 	return -1;
 }
 
+/*
+ * Add the rule @attr for @fd, classified with fstat first: a link gets no
+ * rule, a file file rights only.  Returns 0 or -1 with errno set.
+ */
+static long add_classified(int ruleset, int fd,
+			   struct ll_path_beneath_attr *attr)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		attr->allowed_access &= LL_FILE_RIGHTS;
+	if (S_ISLNK(st.st_mode) || !attr->allowed_access)
+		return 0;
+	return add_rule(ruleset, LL_RULE_PATH_BENEATH, attr);
+}
+
+/*
+ * Add @r's rule.  An entry a carve listed is opened without following a
+ * link and classified before its rule is added.  A rule path (made
+ * canonical, so never a link) is classified only when the kernel refuses
+ * its directory rights (EINVAL): it became a file since it was read.  That
+ * saves a system call per rule.
+ */
 static int add_path(int ruleset, const struct ll_fs_rule *r, uint64_t handled,
 		    char *err, size_t errlen)
 {
 	int fd = open(r->path,
 		      O_PATH | O_CLOEXEC | (r->nofollow ? O_NOFOLLOW : 0));
-	struct stat st;
+	struct ll_path_beneath_attr attr = {
+		.allowed_access = r->rights & handled,
+		.parent_fd = fd,
+	};
 
 	if (fd < 0) {
 		/* Gone since it was listed: nothing to grant on. */
@@ -80,22 +107,14 @@ static int add_path(int ruleset, const struct ll_fs_rule *r, uint64_t handled,
 			return 0;
 		return fail(err, errlen, "cannot open", r->path);
 	}
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return fail(err, errlen, "cannot stat", r->path);
+	long rc = 0;
+	if (attr.allowed_access && r->nofollow)
+		rc = add_classified(ruleset, fd, &attr);
+	else if (attr.allowed_access) {
+		rc = add_rule(ruleset, LL_RULE_PATH_BENEATH, &attr);
+		if (rc != 0 && errno == EINVAL)
+			rc = add_classified(ruleset, fd, &attr);
 	}
-	struct ll_path_beneath_attr attr = {
-		.allowed_access = r->rights & handled,
-		.parent_fd = fd,
-	};
-	/* A path that became a file since it was read gets file rights. */
-	if (!S_ISDIR(st.st_mode))
-		attr.allowed_access &= LL_FILE_RIGHTS;
-	if (S_ISLNK(st.st_mode) || !attr.allowed_access) {
-		close(fd);
-		return 0;
-	}
-	long rc = add_rule(ruleset, LL_RULE_PATH_BENEATH, &attr);
 	int saved = errno;
 	close(fd);
 	errno = saved;

@@ -1,7 +1,8 @@
 /*
  * test_run.c - polc_run() fails closed: out of memory at any allocation
- * before the fork, nothing runs and an error says so; and a path turned
- * into a symbolic link between materialising and applying moves no grant.
+ * before the fork, nothing runs and an error says so; a path turned into
+ * a symbolic link between materialising and applying moves no grant; a
+ * directory turned into a file gets file rights.
  *
  * The arena's fault injection (fail_after) makes allocation N fail, for
  * every N from the first allocation of polc_run() to the last one before
@@ -238,6 +239,69 @@ START_TEST(test_entry_swapped_for_a_link_moves_no_grant)
 }
 END_TEST
 
+/*
+ * A directory that a rule names, replaced by a file between the carve and
+ * the rules: the kernel refuses directory rights on a file, and ll_apply()
+ * must then grant the file its file rights rather than fail.
+ */
+START_TEST(test_directory_become_file_gets_file_rights)
+{
+	struct fixture f;
+	char pol[256], text[512], path[256];
+
+	if (!ll_probe_abi())
+		return; /* no Landlock: tests/enforce says so */
+	make_fixture(&f);
+	snprintf(path, sizeof(path), "%s/d", f.work);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(pol, sizeof(pol), "%s/become.pol", f.root);
+	snprintf(text, sizeof(text), "profile become {\n    allow all %s;\n}\n",
+		 path);
+	FILE *out = fopen(pol, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs(text, out);
+	fclose(out);
+
+	polc_ctx *ctx = polc_ctx_new();
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+	const struct ir_policy *p = lib_resolve(ctx, pol, false);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(ll_lower(ctx, p,
+				  ll_probe_abi() > LL_ABI_MAX ? LL_ABI_MAX
+							      : ll_probe_abi(),
+				  false, &plan),
+			 0);
+	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	ck_assert_int_eq(rmdir(path), 0);
+	out = fopen(path, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs("now a file\n", out);
+	fclose(out);
+
+	pid_t child = fork();
+	if (child == 0) {
+		char err[256];
+
+		if (ll_apply(rs, err, sizeof(err)) != 0)
+			_exit(2);
+		int fd = open(path, O_RDONLY);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	int wstatus;
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0,
+		      "the directory become a file: %s",
+		      WEXITSTATUS(wstatus) == 2 ? "ll_apply failed"
+						: "not readable");
+	polc_ctx_free(ctx);
+	unlink(path);
+	unlink(pol);
+	remove_fixture(&f);
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -248,6 +312,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, test_out_of_memory_default);
 	tcase_add_test(tc, test_out_of_memory_claude_code);
 	tcase_add_test(tc, test_entry_swapped_for_a_link_moves_no_grant);
+	tcase_add_test(tc, test_directory_become_file_gets_file_rights);
 	suite_add_tcase(s, tc);
 	return s;
 }
