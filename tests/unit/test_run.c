@@ -1,16 +1,17 @@
 /*
  * test_run.c - polc_run() fails closed: out of memory at any allocation
- * before the fork, nothing runs and an error says so; a path turned into
+ * before the sandbox, nothing runs and an error says so; a path turned into
  * a symbolic link between materialising and applying moves no grant; a
  * directory turned into a file gets file rights.
  *
  * The arena's fault injection (fail_after) makes allocation N fail, for
  * every N from the first allocation of polc_run() to the last one before
- * the fork, on a fixture HOME and workdir: each time polc_run() must
- * return -1 with *status -1 (nothing started) and an error queued, and
- * the command, which would leave a mark, must not have run.  Past the
- * last allocation the run succeeds and leaves the mark, which shows that
- * the loop reached the fork.
+ * it enters the sandbox, on a fixture HOME and workdir: each time
+ * polc_run() must return -1 with *status -1 (nothing started) and an
+ * error queued, and the command, which would leave a mark, must not have
+ * run.  Past the last allocation the run succeeds and leaves the mark,
+ * which shows that the loop got that far.  Each run is in a child
+ * process: polc_run() leaves its caller in the sandbox.
  */
 #include <check.h>
 #include <errno.h>
@@ -141,7 +142,7 @@ static void check_every_allocation(const char *profile)
 		      "%s: the run without a failure did not run the command "
 		      "(status %d)",
 		      profile, out.status);
-	ck_assert_msg(n > 100, "%s: only %zu allocations before the fork",
+	ck_assert_msg(n > 100, "%s: only %zu allocations before the sandbox",
 		      profile, n);
 	remove_fixture(&f);
 }
