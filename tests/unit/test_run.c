@@ -160,6 +160,54 @@ START_TEST(test_out_of_memory_claude_code)
 END_TEST
 
 /*
+ * Write @text to the file @pol, resolve its one profile, lower it for this
+ * kernel and materialise it, in @ctx.
+ */
+static const struct ll_ruleset *materialize_text(polc_ctx *ctx, const char *pol,
+						 const char *text)
+{
+	FILE *out = fopen(pol, "w");
+	const struct ll_plan *plan;
+	const struct ll_ruleset *rs;
+	unsigned abi = ll_probe_abi();
+
+	ck_assert_ptr_nonnull(out);
+	fputs(text, out);
+	fclose(out);
+	const struct ir_policy *p = lib_resolve(ctx, pol, false);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(ll_lower(ctx, p, abi > LL_ABI_MAX ? LL_ABI_MAX : abi,
+				  false, &plan),
+			 0);
+	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	return rs;
+}
+
+/*
+ * Open @path for reading in a child process under @rs: 0 when it opens,
+ * else the errno, or -1 when ll_apply() failed.
+ */
+static int open_sandboxed(const struct ll_ruleset *rs, const char *path)
+{
+	pid_t child = fork();
+	int wstatus;
+
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		char err[256];
+
+		if (ll_apply(rs, err, sizeof(err)) != 0)
+			_exit(255);
+		_exit(open(path, O_RDONLY) >= 0 ? 0
+		      : errno < 255		? errno
+						: 254);
+	}
+	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+	ck_assert(WIFEXITED(wstatus));
+	return WEXITSTATUS(wstatus) == 255 ? -1 : WEXITSTATUS(wstatus);
+}
+
+/*
  * The window between the carve (in polc run's parent) and the rules (in
  * the child, which opens each path again): an entry the carve listed,
  * replaced by a symbolic link to the denied directory beside it, must
@@ -188,46 +236,21 @@ START_TEST(test_entry_swapped_for_a_link_moves_no_grant)
 	snprintf(text, sizeof(text),
 		 "profile swap {\n    allow all %s;\n    deny %s/secret;\n}\n",
 		 f.work, f.work);
-	FILE *out = fopen(pol, "w");
-	ck_assert_ptr_nonnull(out);
-	fputs(text, out);
-	fclose(out);
 
 	polc_ctx *ctx = polc_ctx_new();
-	const struct ll_plan *plan;
-	const struct ll_ruleset *rs;
-	const struct ir_policy *p = lib_resolve(ctx, pol, false);
-
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(ll_lower(ctx, p,
-				  ll_probe_abi() > LL_ABI_MAX ? LL_ABI_MAX
-							      : ll_probe_abi(),
-				  false, &plan),
-			 0);
-	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	const struct ll_ruleset *rs = materialize_text(ctx, pol, text);
 	/* The swap: pub becomes a link to secret. */
 	snprintf(moved, sizeof(moved), "%s/pub-was", f.root);
 	ck_assert_int_eq(rename(path, moved), 0);
 	snprintf(text, sizeof(text), "%s/secret", f.work);
 	ck_assert_int_eq(symlink(text, path), 0);
 
-	pid_t child = fork();
-	if (child == 0) {
-		char err[256];
-
-		if (ll_apply(rs, err, sizeof(err)) != 0)
-			_exit(2);
-		snprintf(text, sizeof(text), "%s/pub/key", f.work);
-		int fd = open(text, O_RDONLY);
-		_exit(fd >= 0 ? 1 : errno == EACCES ? 0 : 3);
-	}
-	int wstatus;
-	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
-	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0,
-		      "the secret through the swapped entry: %s",
-		      WEXITSTATUS(wstatus) == 1	  ? "readable"
-		      : WEXITSTATUS(wstatus) == 2 ? "ll_apply failed"
-						  : "not EACCES");
+	snprintf(text, sizeof(text), "%s/pub/key", f.work);
+	int got = open_sandboxed(rs, text);
+	ck_assert_msg(got == EACCES, "the secret through the swapped entry: %s",
+		      got == 0	? "readable"
+		      : got < 0 ? "ll_apply failed"
+				: strerror(got));
 	polc_ctx_free(ctx);
 	unlink(path);
 	rmdir(moved);
@@ -258,44 +281,18 @@ START_TEST(test_directory_become_file_gets_file_rights)
 	snprintf(pol, sizeof(pol), "%s/become.pol", f.root);
 	snprintf(text, sizeof(text), "profile become {\n    allow all %s;\n}\n",
 		 path);
-	FILE *out = fopen(pol, "w");
-	ck_assert_ptr_nonnull(out);
-	fputs(text, out);
-	fclose(out);
 
 	polc_ctx *ctx = polc_ctx_new();
-	const struct ll_plan *plan;
-	const struct ll_ruleset *rs;
-	const struct ir_policy *p = lib_resolve(ctx, pol, false);
-
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(ll_lower(ctx, p,
-				  ll_probe_abi() > LL_ABI_MAX ? LL_ABI_MAX
-							      : ll_probe_abi(),
-				  false, &plan),
-			 0);
-	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	const struct ll_ruleset *rs = materialize_text(ctx, pol, text);
 	ck_assert_int_eq(rmdir(path), 0);
-	out = fopen(path, "w");
+	FILE *out = fopen(path, "w");
 	ck_assert_ptr_nonnull(out);
 	fputs("now a file\n", out);
 	fclose(out);
 
-	pid_t child = fork();
-	if (child == 0) {
-		char err[256];
-
-		if (ll_apply(rs, err, sizeof(err)) != 0)
-			_exit(2);
-		int fd = open(path, O_RDONLY);
-		_exit(fd >= 0 ? 0 : 1);
-	}
-	int wstatus;
-	ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
-	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0,
-		      "the directory become a file: %s",
-		      WEXITSTATUS(wstatus) == 2 ? "ll_apply failed"
-						: "not readable");
+	int got = open_sandboxed(rs, path);
+	ck_assert_msg(got == 0, "the directory become a file: %s",
+		      got < 0 ? "ll_apply failed" : strerror(got));
 	polc_ctx_free(ctx);
 	unlink(path);
 	unlink(pol);
