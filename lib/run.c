@@ -627,7 +627,8 @@ static void create_directories(struct polc_ctx *ctx, const struct ir_policy *p,
 /* ---- the supervisor and the command -----------------------------------------
  */
 
-/* What they tell polc before exiting without running the command. */
+/* What the command tells polc, its supervisor, before exiting without
+ * running. */
 enum child_failure {
 	CHILD_SANDBOX = 's',
 	CHILD_EXEC = 'e',
@@ -777,7 +778,6 @@ struct command {
 	int report;
 	pid_t supervisor;
 	const sigset_t *saved_mask;
-	int close_first[2];
 };
 
 /* The command's stack until it executes; the supervisor waits meanwhile. */
@@ -787,9 +787,6 @@ static int start_command(void *arg)
 {
 	const struct command *c = arg;
 
-	for (int i = 0; i < 2; i++)
-		if (c->close_first[i] >= 0)
-			close(c->close_first[i]);
 	run_command(c->rs, c->filter, c->mediation, c->best_effort, c->argv,
 		    c->env, c->report, c->supervisor, c->saved_mask);
 	return POLC_RUN_SANDBOX_FAILED;
@@ -901,7 +898,6 @@ static int start_supervised(const struct ll_ruleset *rs,
 		.report = report,
 		.supervisor = getpid(),
 		.saved_mask = saved_mask,
-		.close_first = { sigfd, pair[0] },
 	};
 	/* The command shares this memory until it executes (posix_spawn's
 	 * way: no page tables to copy), and this process waits till then. */
