@@ -1,15 +1,16 @@
 /*
  * arena.c - bump allocator; see arena.h for the contract.
  *
- * Block sizes double from 64 KiB to 1 MiB, and a request larger than the
- * next size gets a block of its own.  Every block is zero when it comes
- * (calloc for the first, anonymous mappings for the rest), and nothing is
- * handed out twice, so allocations need no memset.  Blocks after the
- * first are populated when mapped: a compilation that outgrows one block
- * uses most of the next, and on a virtual machine a page faulted in one
- * at a time costs about twice what populating it does (polc run pays
- * this at every start).  The first block comes from the heap so that a
- * context left unfreed still shows as a leak.
+ * The first block (64 KiB) comes from the heap, so that a context left
+ * unfreed still shows as a leak; later blocks are anonymous mappings of
+ * 1 MiB (or the size of a larger request).  Every block is zero when it
+ * comes, and nothing is handed out twice, so allocations need no memset.
+ *
+ * A mapped block is populated ahead of the bump pointer, 64 KiB at a time
+ * (MADV_POPULATE_WRITE): on a virtual machine a page faulted in one at a
+ * time costs about twice what populating it does, and polc run pays this
+ * at every start.  Populating a whole block when it is mapped would charge
+ * a compilation for pages it never uses.
  */
 #include "arena.h"
 
@@ -20,12 +21,24 @@
 #include <string.h>
 #include <sys/mman.h>
 
-enum { BLOCK_MIN = 64 * 1024, BLOCK_MAX = 1024 * 1024, ALIGN = 16 };
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older C libraries lack it */
+#endif
+
+enum {
+	FIRST_BLOCK = 64 * 1024,
+	MAPPED_BLOCK = 1024 * 1024,
+	POPULATE_STEP = 64 * 1024,
+	ALIGN = 16
+};
 
 struct arena_block {
 	struct arena_block *next;
 	size_t used;
 	size_t size;
+	/* Bytes from the block's start known to be populated; all of them
+	 * for a block from the heap. */
+	size_t populated;
 	bool mapped; /* by mmap(), else by calloc() */
 	_Alignas(ALIGN) unsigned char data[];
 };
@@ -68,9 +81,8 @@ static struct arena_block *new_block(const struct arena_block *prev,
 				     size_t need)
 {
 	struct arena_block *b;
-	size_t cap = !prev			  ? BLOCK_MIN
-		     : prev->size < BLOCK_MAX / 2 ? 2 * prev->size
-						  : BLOCK_MAX;
+	/* A mapped block of the usual size fills its pages exactly. */
+	size_t cap = prev ? MAPPED_BLOCK - sizeof(*b) : FIRST_BLOCK;
 
 	if (cap < need)
 		cap = need;
@@ -78,10 +90,10 @@ static struct arena_block *new_block(const struct arena_block *prev,
 		b = calloc(1, sizeof(*b) + cap);
 		if (!b)
 			return NULL;
+		b->populated = sizeof(*b) + cap;
 	} else {
-		void *m =
-			mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		void *m = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (m == MAP_FAILED)
 			return NULL;
 		b = m;
@@ -89,6 +101,21 @@ static struct arena_block *new_block(const struct arena_block *prev,
 	}
 	b->size = cap;
 	return b;
+}
+
+/* Populate @b's pages up to @end bytes from its start, rounded up to a
+ * step.  A kernel without MADV_POPULATE_WRITE faults them in as used. */
+static void populate(struct arena_block *b, size_t end)
+{
+	size_t total = sizeof(*b) + b->size;
+
+	end = (end + POPULATE_STEP - 1) / POPULATE_STEP * POPULATE_STEP;
+	if (end > total)
+		end = total;
+	if (madvise((unsigned char *)b + b->populated, end - b->populated,
+		    MADV_POPULATE_WRITE) != 0)
+		end = total;
+	b->populated = end;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -109,6 +136,8 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	void *p = b->data + b->used;
 	b->used += need;
+	if (sizeof(*b) + b->used > b->populated)
+		populate(b, sizeof(*b) + b->used);
 	return p;
 }
 
