@@ -26,10 +26,15 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "backends/landlock/landlock.h"
@@ -45,17 +50,40 @@ struct materializer {
 	size_t npaths;
 	struct canon_entry *cache; /* names made canonical: a hash table */
 	size_t ncache, cache_cap;  /* entries, slots (a power of two) */
+	struct dir_names *dirs;	   /* directories names were missing in */
+	size_t ndirs, cdirs;
 };
 
 struct canon_entry {
 	const char *path; /* NULL: an empty slot */
-	size_t len;	  /* of @path */
 	uint64_t hash;	  /* of @path */
 	const char *canonical;
-	mode_t mode; /* of @canonical, from lstat; 0 when it does not exist */
+	uint32_t len; /* of @path */
+	mode_t mode;  /* of @canonical, from lstat; 0 when it does not exist */
+	/* For a canonical directory: 1 + its index in dirs, or 0. */
+	uint32_t dir;
 	/* For a directory: whether cannot_appear() found that the sandbox
 	 * can create entries in it; 0 not yet asked, 1 yes, -1 no. */
 	signed char creatable;
+};
+
+/*
+ * The names in a directory, read once many lookups in it have come back
+ * empty-handed (a home holds few of the ~100 secrets the stdlib denies):
+ * a name that is not among them is missing without an lstat of its own.
+ * Names that are there are still looked up, so their answer is lstat's.
+ */
+struct dir_names {
+	unsigned misses;	 /* lookups lstat found nothing at */
+	signed char state;	 /* 0 not read; 1 read; -1 not to be read */
+	struct name_slot *slots; /* the names, a hash table */
+	size_t cap;		 /* slots, a power of two */
+};
+
+struct name_slot {
+	const char *name; /* NULL: an empty slot */
+	size_t len;
+	uint64_t hash;
 };
 
 static mode_t path_mode(struct materializer *m, const char *path);
@@ -375,6 +403,136 @@ static void cache_put(struct materializer *m, const char *path, size_t n,
 	slot->mode = mode;
 }
 
+/*
+ * A directory is read once this many lookups in it found nothing (most of
+ * the policy's names are absent there: a home), and only when it is small
+ * (one ext4 block, up to ~150 entries): reading costs about half an lstat
+ * per entry, and a larger ext4 directory is read whole at the first call.
+ */
+enum { LIST_AFTER_MISSES = 16, LIST_MAX_SIZE = 4096 };
+
+/*
+ * Whether the names a listing of the directory @fd gives are exactly the
+ * names a lookup in it finds.  Not so where names fold case (ext4 and
+ * tmpfs directories marked casefold, vfat, xfs with ascii-ci), have short
+ * aliases (vfat) or come from a server or a daemon (NFS, FUSE): a listing
+ * there could miss a name that lstat finds, and a deny on it would be
+ * dropped.  So only ext4, tmpfs and btrfs, without casefold.
+ */
+static bool listing_is_exact(int fd)
+{
+	struct statfs fs;
+	int flags = 0; /* FS_IOC_GETFLAGS reads and writes an int */
+
+	if (fstatfs(fd, &fs) != 0 ||
+	    (fs.f_type != EXT4_SUPER_MAGIC && fs.f_type != TMPFS_MAGIC &&
+	     fs.f_type != BTRFS_SUPER_MAGIC))
+		return false;
+	return ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+	       !(flags & FS_CASEFOLD_FL);
+}
+
+static struct name_slot *name_slot(const struct dir_names *d, const char *name,
+				   size_t len, uint64_t h)
+{
+	size_t mask = d->cap - 1, i = h & mask;
+
+	while (d->slots[i].name &&
+	       (d->slots[i].hash != h || d->slots[i].len != len ||
+		memcmp(d->slots[i].name, name, len)))
+		i = (i + 1) & mask;
+	return &d->slots[i];
+}
+
+/* Read the names of the canonical directory @dir into @d, or mark it as
+ * one not to be read. */
+static void read_names(struct materializer *m, const char *dir,
+		       struct dir_names *d)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	struct ptrvec names = { 0 };
+	char buf[2 * LIST_MAX_SIZE] __attribute__((aligned(8)));
+	ssize_t got = -1;
+
+	d->state = -1;
+	if (fd < 0)
+		return;
+	if (listing_is_exact(fd) && fstat(fd, &st) == 0 &&
+	    st.st_size <= LIST_MAX_SIZE)
+		while ((got = getdents64(fd, buf, sizeof(buf))) > 0)
+			for (ssize_t at = 0; at < got;) {
+				const struct dirent64 *e =
+					(const void *)(buf + at);
+
+				at += e->d_reclen;
+				if (strcmp(e->d_name, ".") &&
+				    strcmp(e->d_name, ".."))
+					ptrvec_push(&m->ctx->arena, &names,
+						    arena_strdup(&m->ctx->arena,
+								 e->d_name));
+			}
+	close(fd);
+	if (got != 0)
+		return; /* not read to the end: looked up name by name */
+	for (d->cap = 16; d->cap < 2 * names.len;)
+		d->cap *= 2;
+	d->slots = arena_alloc(&m->ctx->arena, d->cap * sizeof(*d->slots));
+	if (!d->slots || arena_failed(&m->ctx->arena))
+		return;
+	for (size_t i = 0; i < names.len; i++) {
+		const char *name = names.items[i];
+		size_t len = strlen(name);
+		uint64_t h = hash(name, len);
+
+		*name_slot(d, name, len, h) =
+			(struct name_slot){ name, len, h };
+	}
+	d->state = 1;
+}
+
+/* The dir_names of the canonical directory @dir (NULL: none kept). */
+static struct dir_names *names_of(struct materializer *m, const char *dir)
+{
+	size_t n = strlen(dir);
+	struct canon_entry *e = cache_find(m, dir, n, hash(dir, n));
+
+	if (!e)
+		return NULL;
+	if (!e->dir) {
+		struct dir_names *d =
+			arena_array_push(&m->ctx->arena, (void **)&m->dirs,
+					 &m->ndirs, &m->cdirs, sizeof(*d));
+
+		/* Out of memory, d is scratch and m->dirs unchanged. */
+		if (!d || arena_failed(&m->ctx->arena))
+			return NULL;
+		e->dir = (uint32_t)m->ndirs;
+	}
+	return &m->dirs[e->dir - 1];
+}
+
+/*
+ * lstat's idea of the type of @path (0: missing), the entry @name (@len
+ * bytes) of the canonical directory @dir.
+ */
+static mode_t entry_mode(struct materializer *m, const char *dir,
+			 const char *path, const char *name, size_t len)
+{
+	struct dir_names *d = names_of(m, dir);
+	struct stat st;
+
+	if (d && d->state > 0 &&
+	    !name_slot(d, name, len, hash(name, len))->name)
+		return 0;
+	if (lstat(path, &st) == 0)
+		return st.st_mode;
+	if (d && errno == ENOENT && !d->state &&
+	    ++d->misses >= LIST_AFTER_MISSES)
+		read_names(m, dir, d);
+	return 0;
+}
+
 /* lstat's idea of @path's type (0: missing), asked once per path. */
 static mode_t path_mode(struct materializer *m, const char *path)
 {
@@ -451,7 +609,6 @@ static const char *canonical_at(struct materializer *m, const char *path,
 				size_t n, unsigned depth, mode_t *mode)
 {
 	const char *slash = n ? memrchr(path, '/', n) : NULL;
-	struct stat st;
 
 	if (!slash || n == 1) {
 		const char *whole =
@@ -472,11 +629,12 @@ static const char *canonical_at(struct materializer *m, const char *path,
 		slash == path ? "/"
 			      : canonical_at(m, path, (size_t)(slash - path),
 					     depth, &parent_mode);
-	const char *result = join_n(m->ctx, parent, slash + 1,
-				    n - (size_t)(slash + 1 - path));
+	size_t nlen = n - (size_t)(slash + 1 - path);
+	const char *result = join_n(m->ctx, parent, slash + 1, nlen);
 	/* Under a missing name or a file nothing exists: no lstat needed. */
-	*mode = S_ISDIR(parent_mode) && lstat(result, &st) == 0 ? st.st_mode
-								: 0;
+	*mode = S_ISDIR(parent_mode)
+			? entry_mode(m, parent, result, slash + 1, nlen)
+			: 0;
 	if (S_ISLNK(*mode)) {
 		const char *to = follow(m, result, parent, depth);
 

@@ -2,7 +2,8 @@
  * test_run.c - polc_run() fails closed: out of memory at any allocation
  * before the sandbox, nothing runs and an error says so; a path turned into
  * a symbolic link between materialising and applying moves no grant; a
- * directory turned into a file gets file rights.
+ * directory turned into a file gets file rights; a denied name looked up
+ * after materialising read its directory is still denied.
  *
  * The arena's fault injection (fail_after) makes allocation N fail, for
  * every N from the first allocation of polc_run() to the last one before
@@ -300,6 +301,66 @@ START_TEST(test_directory_become_file_gets_file_rights)
 }
 END_TEST
 
+/*
+ * Many denied names missing from one directory make materialising read
+ * the directory instead of looking each name up; a denied name that does
+ * exist there, looked up after the reading, must still be denied, and
+ * its allowed sibling still allowed.  The directory is read-only: a deny
+ * on a name that is missing there, and cannot appear, is dropped, so a
+ * name the reading wrongly found missing would be readable.
+ */
+START_TEST(test_names_read_from_a_directory_keep_their_denies)
+{
+	struct fixture f;
+	char pol[256], text[4096], path[256];
+	int at;
+
+	if (!ll_probe_abi())
+		return; /* no Landlock: tests/enforce says so */
+	make_fixture(&f);
+	/* work/zz-secret/key and work/pub/key exist; work/a00…a29 do not. */
+	const char *const dirs[] = { "zz-secret", "pub" };
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", f.work, dirs[i]);
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+		snprintf(path, sizeof(path), "%s/%s/key", f.work, dirs[i]);
+		FILE *key = fopen(path, "w");
+		ck_assert_ptr_nonnull(key);
+		fclose(key);
+	}
+	snprintf(pol, sizeof(pol), "%s/names.pol", f.root);
+	at = snprintf(text, sizeof(text),
+		      "profile names {\n    allow read %s;\n", f.work);
+	for (int i = 0; i < 30; i++)
+		at += snprintf(text + at, sizeof(text) - (size_t)at,
+			       "    deny %s/a%02d;\n", f.work, i);
+	snprintf(text + at, sizeof(text) - (size_t)at,
+		 "    deny %s/zz-secret;\n}\n", f.work);
+
+	polc_ctx *ctx = polc_ctx_new();
+	const struct ll_ruleset *rs = materialize_text(ctx, pol, text);
+	snprintf(path, sizeof(path), "%s/zz-secret/key", f.work);
+	int got = open_sandboxed(rs, path);
+	ck_assert_msg(got == EACCES, "the denied name after the reading: %s",
+		      got == 0	? "readable"
+		      : got < 0 ? "ll_apply failed"
+				: strerror(got));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/pub/key", f.work);
+	got = open_sandboxed(rs, path);
+	ck_assert_msg(got == 0, "its allowed sibling: %s",
+		      got < 0 ? "ll_apply failed" : strerror(got));
+	unlink(path);
+	polc_ctx_free(ctx);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", f.work, dirs[i]);
+		rmdir(path);
+	}
+	unlink(pol);
+	remove_fixture(&f);
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -311,6 +372,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, test_out_of_memory_claude_code);
 	tcase_add_test(tc, test_entry_swapped_for_a_link_moves_no_grant);
 	tcase_add_test(tc, test_directory_become_file_gets_file_rights);
+	tcase_add_test(tc, test_names_read_from_a_directory_keep_their_denies);
 	suite_add_tcase(s, tc);
 	return s;
 }
