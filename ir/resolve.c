@@ -1304,8 +1304,46 @@ static void add_workdir_rules(struct resolver *r)
 	}
 }
 
+/* The paths the rules of @stmts name, platform blocks included. */
+static size_t count_rule_paths(const struct ptrvec *stmts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < stmts->len; i++) {
+		const struct ast_stmt *s = stmts->items[i];
+
+		if (s->kind == AST_RULE)
+			n += s->u.rule.paths.len;
+		else if (s->kind == AST_PLATFORM)
+			n += count_rule_paths(&s->u.platform.body);
+	}
+	return n;
+}
+
+/*
+ * Room for the path rules collect_rules() will make, allocated once: the
+ * array is the largest a resolution makes (~400 rules of 80 bytes for
+ * default), and growing it by doubling would leave as much again behind
+ * in the arena.  A path that expands differently per platform makes two
+ * rules, so this is a first size, not a bound: pushing past it grows.
+ */
+static void reserve_path_rules(struct resolver *r)
+{
+	size_t n = 2; /* the workdir's rules */
+
+	for (size_t level = 0; level < r->chain_len; level++)
+		n += count_rule_paths(&r->chain[level]->body);
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (r->groups[i].reached)
+			n += count_rule_paths(&r->groups[i].item->body);
+	n += n / 8;
+	r->paths = arena_alloc(&r->ctx->arena, n * sizeof(*r->paths));
+	r->cpaths = r->paths ? n : 0;
+}
+
 static void collect_rules(struct resolver *r)
 {
+	reserve_path_rules(r);
 	/* Profiles from the root down: a nearer setting overwrites. */
 	for (size_t level = r->chain_len; level-- > 0;) {
 		struct source_body b = { .body = &r->chain[level]->body,

@@ -330,11 +330,12 @@ static const char *expand(struct expansion *x, const struct var_scope *scope,
 {
 	struct polc_ctx *ctx = x->env->ctx;
 	const char *s = w->text;
-	size_t len = 0, cap = strlen(s) + 64;
-	char *buf = arena_alloc(&ctx->arena, cap);
+	/* Built here and copied to the arena at its length: every rule path
+	 * is expanded, and a slack per path adds up. */
+	char local[256];
+	size_t len = 0, cap = sizeof(local);
+	char *buf = local;
 
-	if (!buf)
-		return NULL;
 	buf[0] = '\0';
 	if (s[0] == '~' && (s[1] == '\0' || s[1] == '/')) {
 		const char *home = value_of(x, scope, w, "HOME");
@@ -371,7 +372,7 @@ static const char *expand(struct expansion *x, const struct var_scope *scope,
 			return NULL;
 		append(ctx, &buf, &len, &cap, v, strlen(v));
 	}
-	return buf;
+	return buf == local ? arena_strndup(&ctx->arena, buf, len) : buf;
 }
 
 const char *vars_expand(struct var_env *env, const struct var_scope *scope,
@@ -400,9 +401,33 @@ bool vars_let_at(struct var_env *env, const struct var_scope *scope,
 	return true;
 }
 
+/* Whether @path is normal already: absolute, and no empty, "." or ".."
+ * name, nor a final "/" (but "/" itself). */
+static bool is_normal(const char *path)
+{
+	if (path[0] != '/')
+		return false;
+	if (!path[1])
+		return true;
+	for (const char *p = path; *p; p++) {
+		if (*p != '/')
+			continue;
+		const char *name = p + 1;
+		if (!name[0] || name[0] == '/' ||
+		    (name[0] == '.' &&
+		     (!name[1] || name[1] == '/' ||
+		      (name[1] == '.' && (!name[2] || name[2] == '/')))))
+			return false;
+	}
+	return true;
+}
+
 const char *vars_normalise(struct polc_ctx *ctx, const char *path)
 {
 	size_t n = strlen(path);
+
+	if (is_normal(path))
+		return path;
 	char *out = arena_alloc(&ctx->arena, n + 2);
 	size_t len = 0;
 

@@ -72,7 +72,8 @@ bool vars_let_at(struct var_env *env, const struct var_scope *scope,
 /*
  * Normalise an absolute path lexically: repeated '/' merged, "." dropped,
  * ".." removing the previous component (staying at the root), no trailing
- * '/'.  Symbolic links are not followed.
+ * '/'.  Symbolic links are not followed.  A path that is normal already
+ * is returned as it is, not copied.
  */
 const char *vars_normalise(struct polc_ctx *ctx, const char *path);
 
