@@ -821,15 +821,13 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*rules));
 	struct ir_path_rule *others =
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*others));
-	struct ir_path_rule *kept =
-		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*kept));
 	bool *candidate = arena_alloc(&m->ctx->arena,
 				      (p->npaths + 1) * sizeof(*candidate));
 	mode_t *modes =
 		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*modes));
 	size_t n = 0, nothers = 0, nkept = 0, dropped = 0;
 
-	if (!rules || !others || !kept || !candidate || !modes)
+	if (!rules || !others || !candidate || !modes)
 		return;
 	for (size_t i = 0; i < p->npaths; i++) {
 		if (arena_failed(&m->ctx->arena))
@@ -874,12 +872,13 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 			dropped++;
 			continue;
 		}
-		kept[nkept++] = rules[i];
+		/* Kept rules move down over the ones dropped. */
+		rules[nkept++] = rules[i];
 	}
 	if (nkept)
-		qsort(kept, nkept, sizeof(*kept), rule_path_cmp);
+		qsort(rules, nkept, sizeof(*rules), rule_path_cmp);
 	m->canon = *p;
-	m->canon.paths = kept;
+	m->canon.paths = rules;
 	m->canon.npaths = nkept;
 	if (dropped)
 		report(m, LL_REPORT_NOTE,
@@ -907,6 +906,13 @@ int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
 			&rs->creport, sizeof(*it));
 		*it = plan->report[i];
 	}
+	/* About one name per rule path, and a table at most half full:
+	 * made at its size once rather than grown. */
+	size_t cap = 256;
+	while (cap < 2 * (p->npaths + 64))
+		cap *= 2;
+	m.cache = arena_alloc(&ctx->arena, cap * sizeof(*m.cache));
+	m.cache_cap = m.cache && !arena_failed(&ctx->arena) ? cap : 0;
 	canonical_rules(&m, p);
 	m.paths = arena_alloc(&ctx->arena,
 			      (m.canon.npaths + 1) * sizeof(*m.paths));
