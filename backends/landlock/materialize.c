@@ -74,10 +74,10 @@ struct canon_entry {
  * Names that are there are still looked up, so their answer is lstat's.
  */
 struct dir_names {
-	unsigned misses;	 /* lookups lstat found nothing at */
-	signed char state;	 /* 0 not read; 1 read; -1 not to be read */
-	struct name_slot *slots; /* the names, a hash table */
-	size_t cap;		 /* slots, a power of two */
+	unsigned lookups, misses; /* by lstat; misses found nothing */
+	signed char state;	  /* 0 not read; 1 read; -1 not to be read */
+	struct name_slot *slots;  /* the names, a hash table */
+	size_t cap;		  /* slots, a power of two */
 };
 
 struct name_slot {
@@ -404,12 +404,14 @@ static void cache_put(struct materializer *m, const char *path, size_t n,
 }
 
 /*
- * A directory is read once this many lookups in it found nothing (most of
- * the policy's names are absent there: a home), and only when it is small
- * (one ext4 block, up to ~150 entries): reading costs about half an lstat
- * per entry, and a larger ext4 directory is read whole at the first call.
+ * A directory is read once this many lookups in it found nothing, and
+ * three in four of all its lookups did (most of the policy's names are
+ * absent there: a home, not /usr/bin with its denied tools), and only
+ * when it is small (one ext4 block, up to ~150 entries): reading costs
+ * about half an lstat per entry, and a larger ext4 directory is read
+ * whole at the first call.
  */
-enum { LIST_AFTER_MISSES = 16, LIST_MAX_SIZE = 4096 };
+enum { LIST_AFTER_MISSES = 8, LIST_MAX_SIZE = 4096 };
 
 /*
  * Whether the names a listing of the directory @fd gives are exactly the
@@ -525,10 +527,12 @@ static mode_t entry_mode(struct materializer *m, const char *dir,
 	if (d && d->state > 0 &&
 	    !name_slot(d, name, len, hash(name, len))->name)
 		return 0;
+	if (d)
+		d->lookups++;
 	if (lstat(path, &st) == 0)
 		return st.st_mode;
 	if (d && errno == ENOENT && !d->state &&
-	    ++d->misses >= LIST_AFTER_MISSES)
+	    ++d->misses >= LIST_AFTER_MISSES && 4 * d->misses >= 3 * d->lookups)
 		read_names(m, dir, d);
 	return 0;
 }
@@ -630,13 +634,30 @@ static const char *canonical_at(struct materializer *m, const char *path,
 			      : canonical_at(m, path, (size_t)(slash - path),
 					     depth, &parent_mode);
 	size_t nlen = n - (size_t)(slash + 1 - path);
-	const char *result = join_n(m->ctx, parent, slash + 1, nlen);
+	const char *joined = join_n(m->ctx, parent, slash + 1, nlen);
+	size_t jlen = strlen(joined);
+	uint64_t jh = 0;
+	/* Through a linked parent (/sbin/halt): the name in the canonical
+	 * parent (/usr/sbin/halt) may have been made canonical already. */
+	if (jlen != n || memcmp(joined, path, n)) {
+		jh = hash(joined, jlen);
+		hit = cache_find(m, joined, jlen, jh);
+		if (hit) {
+			const char *result = hit->canonical;
+
+			*mode = hit->mode;
+			cache_put(m, arena_strndup(&m->ctx->arena, path, n), n,
+				  h, result, *mode);
+			return result;
+		}
+	}
+	const char *result = joined;
 	/* Under a missing name or a file nothing exists: no lstat needed. */
 	*mode = S_ISDIR(parent_mode)
-			? entry_mode(m, parent, result, slash + 1, nlen)
+			? entry_mode(m, parent, joined, slash + 1, nlen)
 			: 0;
 	if (S_ISLNK(*mode)) {
-		const char *to = follow(m, result, parent, depth);
+		const char *to = follow(m, joined, parent, depth);
 
 		if (to) {
 			result = to;
@@ -647,6 +668,8 @@ static const char *canonical_at(struct materializer *m, const char *path,
 	bool same = rlen == n && !memcmp(result, path, n);
 	cache_put(m, same ? result : arena_strndup(&m->ctx->arena, path, n), n,
 		  h, result, *mode);
+	if (jh && result != joined)
+		cache_put(m, joined, jlen, jh, result, *mode);
 	if (!same)
 		cache_put(m, result, rlen, hash(result, rlen), result, *mode);
 	return result;
