@@ -725,9 +725,17 @@ static const char *leading_variable(struct polc_ctx *ctx, const char *text)
 /* A path as written, with a leading "~" spelled as the variable it is. */
 static const char *spelled(struct resolver *r, const char *text)
 {
-	if (text[0] == '~' && (text[1] == '/' || !text[1]))
-		return arena_printf(&r->ctx->arena, "$HOME%s", text + 1);
-	return text;
+	if (text[0] != '~' || (text[1] != '/' && text[1]))
+		return text;
+	/* Every "~" rule comes here: no printf. */
+	size_t n = strlen(text + 1);
+	char *out = arena_alloc(&r->ctx->arena, n + sizeof("$HOME"));
+
+	if (!out)
+		return text;
+	memcpy(out, "$HOME", 5);
+	memcpy(out + 5, text + 1, n + 1);
+	return out;
 }
 
 /* A bad expansion: not absolute, or holding a pattern character. */
