@@ -671,7 +671,8 @@ static const char *canonical_at(struct materializer *m, const char *path,
 	if (jh && result != joined)
 		cache_put(m, joined, jlen, jh, result, *mode);
 	if (!same)
-		cache_put(m, result, rlen, hash(result, rlen), result, *mode);
+		cache_put(m, result, rlen, hash(result, rlen), result,
+			  *mode);
 	return result;
 }
 
@@ -681,10 +682,47 @@ static const char *canonical(struct materializer *m, const char *path,
 	return canonical_at(m, path, strlen(path), 0, mode);
 }
 
-static int rule_path_cmp(const void *a, const void *b)
+static int index_path_cmp(const void *a, const void *b, void *arg)
 {
-	return strcmp(((const struct ir_path_rule *)a)->path,
-		      ((const struct ir_path_rule *)b)->path);
+	const struct ir_path_rule *rules = arg;
+
+	return strcmp(rules[*(const size_t *)a].path,
+		      rules[*(const size_t *)b].path);
+}
+
+/*
+ * Into @order, the indexes of @rules (@n of them) by path.  @rules came
+ * sorted by the paths as written, and a path a link did not change (not
+ * @moved) keeps its place among the others: only the moved ones (through
+ * /bin, /lib, /sbin…, a few dozen) are sorted, then merged in.
+ */
+static void canonical_order(struct materializer *m,
+			    const struct ir_path_rule *rules, const bool *moved,
+			    size_t n, size_t *order)
+{
+	size_t *away = arena_alloc(&m->ctx->arena, (n + 1) * sizeof(*away));
+	size_t nstay = 0, naway = 0;
+
+	if (!away || arena_failed(&m->ctx->arena))
+		return; /* ll_materialize() fails */
+	/* The rules that stay, in order, at the front of @order for now. */
+	for (size_t i = 0; i < n; i++) {
+		if (moved[i])
+			away[naway++] = i;
+		else
+			order[nstay++] = i;
+	}
+	if (naway)
+		qsort_r(away, naway, sizeof(*away), index_path_cmp,
+			(void *)rules);
+	/* Merge from the back, so the stay run is read before overwritten. */
+	for (size_t out = n; naway;) {
+		if (nstay && strcmp(rules[order[nstay - 1]].path,
+				    rules[away[naway - 1]].path) > 0)
+			order[--out] = order[--nstay];
+		else
+			order[--out] = away[--naway];
+	}
 }
 
 /*
@@ -840,45 +878,58 @@ static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
  */
 static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 {
+	size_t len = p->npaths + 1;
+	struct ir_path_rule *made =
+		arena_alloc(&m->ctx->arena, len * sizeof(*made));
 	struct ir_path_rule *rules =
-		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*rules));
-	struct ir_path_rule *others =
-		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*others));
-	bool *candidate = arena_alloc(&m->ctx->arena,
-				      (p->npaths + 1) * sizeof(*candidate));
-	mode_t *modes =
-		arena_alloc(&m->ctx->arena, (p->npaths + 1) * sizeof(*modes));
+		arena_alloc(&m->ctx->arena, len * sizeof(*rules));
+	mode_t *made_modes =
+		arena_alloc(&m->ctx->arena, len * sizeof(*made_modes));
+	mode_t *modes = arena_alloc(&m->ctx->arena, len * sizeof(*modes));
+	bool *moved = arena_alloc(&m->ctx->arena, len * sizeof(*moved));
+	bool *candidate = arena_alloc(&m->ctx->arena, len * sizeof(*candidate));
+	size_t *order = arena_alloc(&m->ctx->arena, len * sizeof(*order));
 	size_t n = 0, nothers = 0, nkept = 0, dropped = 0;
 
-	if (!rules || !others || !candidate || !modes)
+	if (!made || !rules || !made_modes || !modes || !moved || !candidate ||
+	    !order)
 		return;
 	for (size_t i = 0; i < p->npaths; i++) {
 		if (arena_failed(&m->ctx->arena))
 			return; /* ll_materialize() fails */
 		if (!(p->paths[i].platforms & IR_LINUX))
 			continue;
-		rules[n] = p->paths[i];
-		rules[n].path = canonical(m, p->paths[i].path, &modes[n]);
-		if (rules[n].existing && !modes[n]) {
+		made[n] = p->paths[i];
+		made[n].path = canonical(m, p->paths[i].path, &made_modes[n]);
+		if (made[n].existing && !made_modes[n]) {
 			report(m, LL_REPORT_SKIPPED,
 			       arena_printf(&m->ctx->arena,
 					    "%s: does not exist, and its deny "
 					    "binds only what exists when the "
 					    "sandbox starts ('existing'): no "
 					    "rule, and it may be created",
-					    rules[n].path))
+					    made[n].path))
 				->origin = &p->paths[i].origin;
 			continue;
 		}
-		candidate[n] = mountable(&rules[n], rules[n].path, modes[n]);
-		if (!candidate[n])
-			others[nothers++] = rules[n];
+		moved[n] = strcmp(made[n].path, p->paths[i].path) != 0;
 		n++;
 	}
-	/* The rules that are no candidates: to see what each candidate
-	 * takes, and whether a missing path can appear. */
-	if (nothers)
-		qsort(others, nothers, sizeof(*others), rule_path_cmp);
+	canonical_order(m, made, moved, n, order);
+	if (arena_failed(&m->ctx->arena))
+		return;
+	/* In order of their canonical paths from here on; the rules that
+	 * are no candidates, to see what each candidate takes and whether
+	 * a missing path can appear, are in order too. */
+	struct ir_path_rule *others = made;
+	for (size_t i = 0; i < n; i++) {
+		rules[i] = made[order[i]];
+		modes[i] = made_modes[order[i]];
+		candidate[i] = mountable(&rules[i], rules[i].path, modes[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!candidate[i])
+			others[nothers++] = rules[i];
 	struct ir_policy without = *p;
 	without.paths = others;
 	without.npaths = nothers;
@@ -898,8 +949,6 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		/* Kept rules move down over the ones dropped. */
 		rules[nkept++] = rules[i];
 	}
-	if (nkept)
-		qsort(rules, nkept, sizeof(*rules), rule_path_cmp);
 	m->canon = *p;
 	m->canon.paths = rules;
 	m->canon.npaths = nkept;
