@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/ctx.h"
+#include "common/hash.h"
 #include "ir/ir.h"
 
 bool ir_path_covers(const char *rule_path, bool file, const char *path)
@@ -111,8 +112,83 @@ static size_t lower_bound(const struct ir_policy *p, const char *key)
 	return lo;
 }
 
+/* One distinct path of a policy: its run of rules in p->paths. */
+struct path_run {
+	uint64_t hash;	   /* of the path */
+	uint32_t first, n; /* n == 0: an empty slot */
+};
+
+struct ir_path_index {
+	const struct ir_path_rule *paths; /* what it was made for */
+	size_t npaths;
+	struct path_run *slots;
+	size_t mask; /* slots - 1, a power of two less one */
+};
+
+static struct path_run *run_slot(const struct ir_path_index *x,
+				 const char *path, size_t len, uint64_t h)
+{
+	size_t i = h & x->mask;
+
+	while (x->slots[i].n &&
+	       (x->slots[i].hash != h ||
+		strncmp(x->paths[x->slots[i].first].path, path, len + 1)))
+		i = (i + 1) & x->mask;
+	return &x->slots[i];
+}
+
+void ir_index_paths(struct polc_ctx *ctx, struct ir_policy *p)
+{
+	struct ir_path_index *x = arena_alloc(&ctx->arena, sizeof(*x));
+	size_t cap = 16;
+
+	p->path_index = NULL;
+	while (cap < 2 * p->npaths)
+		cap *= 2;
+	if (!x || p->npaths > UINT32_MAX)
+		return;
+	x->slots = arena_alloc(&ctx->arena, cap * sizeof(*x->slots));
+	if (!x->slots || arena_failed(&ctx->arena))
+		return;
+	x->paths = p->paths;
+	x->npaths = p->npaths;
+	x->mask = cap - 1;
+	for (size_t i = 0; i < p->npaths;) {
+		const char *path = p->paths[i].path;
+		size_t len = strlen(path), n = 1;
+
+		while (i + n < p->npaths && !strcmp(p->paths[i + n].path, path))
+			n++;
+		uint64_t h = polc_hash(path, len);
+		*run_slot(x, path, len, h) = (struct path_run){
+			.hash = h, .first = (uint32_t)i, .n = (uint32_t)n
+		};
+		i += n;
+	}
+	p->path_index = x;
+}
+
+/* The index of @p, when it holds for p's paths. */
+static const struct ir_path_index *index_of(const struct ir_policy *p)
+{
+	const struct ir_path_index *x = p->path_index;
+
+	return x && x->paths == p->paths && x->npaths == p->npaths ? x : NULL;
+}
+
 size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first)
 {
+	const struct ir_path_index *x = index_of(p);
+
+	if (x) {
+		size_t len = strlen(path);
+		const struct path_run *run =
+			run_slot(x, path, len, polc_hash(path, len));
+
+		/* No rule on @path: an empty run where it would sort. */
+		*first = run->n ? run->first : lower_bound(p, path);
+		return run->n;
+	}
 	size_t i = lower_bound(p, path), n = 0;
 
 	*first = i;
@@ -147,14 +223,23 @@ void ir_for_covering(const struct ir_policy *p, const char *path,
 		     bool (*fn)(const struct ir_path_rule *rule, void *arg),
 		     void *arg)
 {
+	const struct ir_path_index *x = index_of(p);
 	size_t len = strlen(path);
 	char *prefix = __builtin_alloca(len + 1);
 
 	memcpy(prefix, path, len + 1);
 	/* The path itself, then each ancestor up to "/". */
 	for (bool self = true;; self = false) {
-		size_t first, n = ir_rules_on(p, prefix, &first);
+		size_t first = 0, n;
 
+		if (x) {
+			const struct path_run *run = run_slot(
+				x, prefix, len, polc_hash(prefix, len));
+			first = run->first;
+			n = run->n;
+		} else {
+			n = ir_rules_on(p, prefix, &first);
+		}
 		for (size_t i = first; i < first + n; i++) {
 			const struct ir_path_rule *r = &p->paths[i];
 
@@ -170,6 +255,7 @@ void ir_for_covering(const struct ir_policy *p, const char *path,
 			slash[1] = '\0';
 		else
 			*slash = '\0';
+		len = slash == prefix ? 1 : (size_t)(slash - prefix);
 	}
 }
 

@@ -304,6 +304,9 @@ struct ir_policy {
 	size_t nsb;
 	const struct ir_expect *expects;
 	size_t nexpects;
+	/* ir_index_paths(); it holds only for the paths it was made for, so
+	 * a copy of the policy with other paths ignores it */
+	const struct ir_path_index *path_index;
 };
 
 /* Index of a platform bit into ir_policy.settings. */
@@ -446,9 +449,18 @@ enum ir_sys_action ir_syscall_action(const struct ir_policy *p,
 /*
  * The path rules on exactly @path: [*first, *first + return value) of the
  * sorted p->paths.  Rules that cover a path sit on it or on one of its
- * ancestors, so a walk up the path finds them all in O(depth · log n).
+ * ancestors, so a walk up the path finds them all in O(depth · log n), or
+ * O(depth) once the paths are indexed.
  */
 size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first);
+
+/*
+ * Index @p's path rules by path (a hash table in @ctx's arena), for the
+ * callers that ask ir_rules_on() and ir_for_covering() thousands of times:
+ * materialising, and resolution's checks.  p->paths must be sorted and
+ * must not change afterwards.  Out of memory, @p stays unindexed.
+ */
+void ir_index_paths(struct polc_ctx *ctx, struct ir_policy *p);
 
 /*
  * Rules on paths strictly below @path: [*first, *first + return value),

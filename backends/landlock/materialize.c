@@ -40,6 +40,7 @@
 #include "backends/landlock/landlock.h"
 #include "common/ctx.h"
 #include "common/diag.h"
+#include "common/hash.h"
 
 struct materializer {
 	struct polc_ctx *ctx;
@@ -333,22 +334,6 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 				    ll_rights_text(m->ctx, kids & ~inherited)));
 }
 
-/* A word at a time: materialising hashes every rule path and parent. */
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	for (; n >= sizeof(w); s += sizeof(w), n -= sizeof(w)) {
-		memcpy(&w, s, sizeof(w));
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 29);
-}
-
 /* The slot of the @n bytes at @path (hashed @h): its entry, or the empty
  * slot for it.  Keys have lengths, so a parent is looked up in place. */
 static struct canon_entry *slot_for(struct materializer *m, const char *path,
@@ -485,7 +470,7 @@ static void read_names(struct materializer *m, const char *dir,
 	for (size_t i = 0; i < names.len; i++) {
 		const char *name = names.items[i];
 		size_t len = strlen(name);
-		uint64_t h = hash(name, len);
+		uint64_t h = polc_hash(name, len);
 
 		*name_slot(d, name, len, h) =
 			(struct name_slot){ name, len, h };
@@ -497,7 +482,7 @@ static void read_names(struct materializer *m, const char *dir,
 static struct dir_names *names_of(struct materializer *m, const char *dir)
 {
 	size_t n = strlen(dir);
-	struct canon_entry *e = cache_find(m, dir, n, hash(dir, n));
+	struct canon_entry *e = cache_find(m, dir, n, polc_hash(dir, n));
 
 	if (!e)
 		return NULL;
@@ -525,7 +510,7 @@ static mode_t entry_mode(struct materializer *m, const char *dir,
 	struct stat st;
 
 	if (d && d->state > 0 &&
-	    !name_slot(d, name, len, hash(name, len))->name)
+	    !name_slot(d, name, len, polc_hash(name, len))->name)
 		return 0;
 	if (d)
 		d->lookups++;
@@ -541,7 +526,7 @@ static mode_t entry_mode(struct materializer *m, const char *dir,
 static mode_t path_mode(struct materializer *m, const char *path)
 {
 	size_t n = strlen(path);
-	uint64_t h = hash(path, n);
+	uint64_t h = polc_hash(path, n);
 	const struct canon_entry *hit = cache_find(m, path, n, h);
 	struct stat st;
 
@@ -622,7 +607,7 @@ static const char *canonical_at(struct materializer *m, const char *path,
 		*mode = path_mode(m, whole);
 		return whole;
 	}
-	uint64_t h = hash(path, n);
+	uint64_t h = polc_hash(path, n);
 	const struct canon_entry *hit = cache_find(m, path, n, h);
 	if (hit) {
 		*mode = hit->mode;
@@ -640,7 +625,7 @@ static const char *canonical_at(struct materializer *m, const char *path,
 	/* Through a linked parent (/sbin/halt): the name in the canonical
 	 * parent (/usr/sbin/halt) may have been made canonical already. */
 	if (jlen != n || memcmp(joined, path, n)) {
-		jh = hash(joined, jlen);
+		jh = polc_hash(joined, jlen);
 		hit = cache_find(m, joined, jlen, jh);
 		if (hit) {
 			const char *result = hit->canonical;
@@ -671,7 +656,7 @@ static const char *canonical_at(struct materializer *m, const char *path,
 	if (jh && result != joined)
 		cache_put(m, joined, jlen, jh, result, *mode);
 	if (!same)
-		cache_put(m, result, rlen, hash(result, rlen), result,
+		cache_put(m, result, rlen, polc_hash(result, rlen), result,
 			  *mode);
 	return result;
 }
@@ -854,7 +839,7 @@ static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
 	/* Denied paths share their nearest existing ancestor (most lie in
 	 * a home that lacks them): ask once per directory. */
 	struct canon_entry *e =
-		cache_find(m, dir, strlen(dir), hash(dir, strlen(dir)));
+		cache_find(m, dir, strlen(dir), polc_hash(dir, strlen(dir)));
 	if (!e)
 		return !(ll_rights_in(rules, m->plan->handled_fs,
 				      join(m->ctx, dir, "\001")) &
@@ -933,6 +918,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 	struct ir_policy without = *p;
 	without.paths = others;
 	without.npaths = nothers;
+	ir_index_paths(m->ctx, &without);
 	for (size_t i = 0; i < n; i++) {
 		if (candidate[i] && (ll_deny_rights(rules[i].modes) &
 				     ll_rights_in(&without, m->plan->handled_fs,
@@ -952,6 +938,7 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 	m->canon = *p;
 	m->canon.paths = rules;
 	m->canon.npaths = nkept;
+	ir_index_paths(m->ctx, &m->canon);
 	if (dropped)
 		report(m, LL_REPORT_NOTE,
 		       arena_printf(&m->ctx->arena,
