@@ -95,6 +95,33 @@ bool ir_glob_match(const char *pattern, const char *name)
 	return *pattern == '\0';
 }
 
+/* The bit of @c in a set of characters: letters, digits and '_' have
+ * one each, everything else shares the last. */
+static uint64_t char_bit(unsigned char c)
+{
+	unsigned i = 63;
+
+	if (c >= 'A' && c <= 'Z')
+		i = (unsigned)(c - 'A');
+	else if (c >= 'a' && c <= 'z')
+		i = 26 + (unsigned)(c - 'a');
+	else if (c >= '0' && c <= '9')
+		i = 52 + (unsigned)(c - '0');
+	else if (c == '_')
+		i = 62;
+	return 1ull << i;
+}
+
+uint64_t ir_glob_needs(const char *pattern)
+{
+	uint64_t needs = 0;
+
+	for (; *pattern; pattern++)
+		if (*pattern != '*' && *pattern != '?')
+			needs |= char_bit((unsigned char)*pattern);
+	return needs;
+}
+
 /* First index in [lo, hi) whose path is not below @key in sort order. */
 static size_t lower_bound(const struct ir_policy *p, const char *key)
 {
@@ -355,12 +382,15 @@ enum ir_verdict ir_decide_env(const struct ir_policy *p, unsigned platform,
 			      const char *name, const struct ir_env_rule **why)
 {
 	const struct ir_env_rule *pass = NULL, *drop = NULL, *lift = NULL;
+	uint64_t has = 0;
 
+	for (const char *c = name; *c; c++)
+		has |= char_bit((unsigned char)*c);
 	*why = NULL;
 	for (size_t i = 0; i < p->nenv; i++) {
 		const struct ir_env_rule *r = &p->env[i];
 
-		if (!(r->platforms & platform))
+		if (!(r->platforms & platform) || (r->needs & ~has))
 			continue;
 		if (r->kind == IR_ENV_SET) {
 			if (strcmp(r->pattern, name) == 0) {

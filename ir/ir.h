@@ -191,6 +191,7 @@ enum ir_env_kind {
  * @pattern: the pattern (pass, drop) or the name (set)
  * @value: the value (set)
  * @override: an "override env pass"
+ * @needs: ir_glob_needs(@pattern); 0 (needs nothing) is always safe
  */
 struct ir_env_rule {
 	enum ir_env_kind kind;
@@ -198,6 +199,7 @@ struct ir_env_rule {
 	const char *pattern;
 	const char *value;
 	unsigned platforms;
+	uint64_t needs;
 	struct ir_origin origin;
 };
 
@@ -482,6 +484,15 @@ bool ir_path_covers(const char *rule_path, bool file, const char *path);
 
 /* Whether @pattern (with * and ?) matches all of @name. */
 bool ir_glob_match(const char *pattern, const char *name);
+
+/*
+ * The characters a name must hold for @pattern to match it, as a set (one
+ * bit per letter, digit or '_', one for all others): a name whose own set
+ * lacks one of them cannot match, which decides most variables against
+ * most patterns without matching (polc run decides every variable of its
+ * environment against some forty patterns).
+ */
+uint64_t ir_glob_needs(const char *pattern);
 
 /* ---- checks ---------------------------------------------------------------
  */

@@ -1115,6 +1115,7 @@ static void add_env(struct resolver *r, const struct source_body *b,
 
 		rule->kind = IR_ENV_SET;
 		rule->pattern = s->u.env.name->text;
+		rule->needs = ir_glob_needs(rule->pattern);
 		rule->value = s->u.env.value->text;
 		rule->platforms = mask;
 		rule->origin = origin_of(b, s->loc);
@@ -1131,6 +1132,7 @@ static void add_env(struct resolver *r, const struct source_body *b,
 				     : IR_ENV_PASS;
 		rule->override = s->override;
 		rule->pattern = w->text;
+		rule->needs = ir_glob_needs(rule->pattern);
 		rule->platforms = mask;
 		rule->origin = origin_of(b, w->loc);
 	}

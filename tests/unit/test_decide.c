@@ -191,6 +191,49 @@ START_TEST(test_glob_match_agrees_with_definition)
 }
 END_TEST
 
+/* Every pattern of up to 4 of "a1_*?" as the one pass rule of a policy,
+ * against every name of up to 4 of "a1_-": ir_decide_env() passes the
+ * name exactly when the pattern matches it, so the characters a pattern
+ * needs (ir_glob_needs) never skip a rule that matches. */
+START_TEST(test_env_needs_skip_no_match)
+{
+	char pattern[8], name[8];
+	struct ir_env_rule rule = { .kind = IR_ENV_PASS,
+				    .platforms = IR_LINUX };
+	struct ir_policy p = { .env = &rule, .nenv = 1 };
+	size_t checked = 0;
+
+	for (size_t plen = 0; plen <= 4; plen++) {
+		size_t npatterns = 1;
+
+		for (size_t i = 0; i < plen; i++)
+			npatterns *= 5;
+		for (size_t pn = 0; pn < npatterns; pn++) {
+			word(pattern, "a1_*?", plen, pn);
+			rule.pattern = pattern;
+			rule.needs = ir_glob_needs(pattern);
+			for (size_t nlen = 0; nlen <= 4; nlen++)
+				for (size_t nn = 0; nn < (1u << (2 * nlen));
+				     nn++) {
+					const struct ir_env_rule *why;
+
+					word(name, "a1_-", nlen, nn);
+					ck_assert_msg(
+						(ir_decide_env(&p, IR_LINUX,
+							       name, &why) ==
+						 IR_ALLOW) ==
+							reference_glob(pattern,
+								       name),
+						"'%s' against '%s'", pattern,
+						name);
+					checked++;
+				}
+		}
+	}
+	ck_assert_uint_eq(checked, 781u * 341u);
+}
+END_TEST
+
 /* ---- paths
  * ----------------------------------------------------------------------- */
 
@@ -887,6 +930,7 @@ Suite *suite_decide(void)
 	tcase_add_test(tc, test_path_covers);
 	tcase_add_test(tc, test_glob_match);
 	tcase_add_test(tc, test_glob_match_agrees_with_definition);
+	tcase_add_test(tc, test_env_needs_skip_no_match);
 	tcase_add_test(tc, test_deny_beats_allow);
 	tcase_add_test(tc, test_deny_beats_allow_rwd);
 	tcase_add_test(tc, test_access_subsets);
