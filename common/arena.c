@@ -1,12 +1,12 @@
 /*
  * arena.c - bump allocator; see arena.h for the contract.
  *
- * The first block (64 KiB) comes from the heap, so that a context left
- * unfreed still shows as a leak; later blocks are anonymous mappings of
- * 1 MiB (or the size of a larger request).  Every block is zero when it
- * comes, and nothing is handed out twice, so allocations need no memset.
+ * Blocks are anonymous mappings of 1 MiB (or the size of a larger
+ * request): zero when they come, and nothing is handed out twice, so
+ * allocations need no memset.  A context left unfreed still shows as a
+ * leak: the context itself comes from the heap.
  *
- * A mapped block is populated ahead of the bump pointer, 64 KiB at a time
+ * A block is populated ahead of the bump pointer, 64 KiB at a time
  * (MADV_POPULATE_WRITE): on a virtual machine a page faulted in one at a
  * time costs about twice what populating it does, and polc run pays this
  * at every start.  Populating a whole block when it is mapped would charge
@@ -17,7 +17,6 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -25,21 +24,13 @@
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older C libraries lack it */
 #endif
 
-enum {
-	FIRST_BLOCK = 64 * 1024,
-	MAPPED_BLOCK = 1024 * 1024,
-	POPULATE_STEP = 64 * 1024,
-	ALIGN = 16
-};
+enum { BLOCK = 1024 * 1024, POPULATE_STEP = 64 * 1024, ALIGN = 16 };
 
 struct arena_block {
 	struct arena_block *next;
 	size_t used;
 	size_t size;
-	/* Bytes from the block's start known to be populated; all of them
-	 * for a block from the heap. */
-	size_t populated;
-	bool mapped; /* by mmap(), else by calloc() */
+	size_t populated; /* bytes from the block's start */
 	_Alignas(ALIGN) unsigned char data[];
 };
 
@@ -58,10 +49,7 @@ void arena_destroy(struct arena *a)
 	while (b) {
 		struct arena_block *next = b->next;
 
-		if (b->mapped)
-			munmap(b, sizeof(*b) + b->size);
-		else
-			free(b);
+		munmap(b, sizeof(*b) + b->size);
 		b = next;
 	}
 	a->head = NULL;
@@ -76,29 +64,20 @@ static void *fail(struct arena *a, size_t size)
 	return scratch;
 }
 
-/* A new block of at least @need bytes after @prev (NULL: the first). */
-static struct arena_block *new_block(const struct arena_block *prev,
-				     size_t need)
+/* A new block of at least @need bytes. */
+static struct arena_block *new_block(size_t need)
 {
 	struct arena_block *b;
-	/* A mapped block of the usual size fills its pages exactly. */
-	size_t cap = prev ? MAPPED_BLOCK - sizeof(*b) : FIRST_BLOCK;
+	/* A block of the usual size fills its pages exactly. */
+	size_t cap = BLOCK - sizeof(*b);
 
 	if (cap < need)
 		cap = need;
-	if (!prev) {
-		b = calloc(1, sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->populated = sizeof(*b) + cap;
-	} else {
-		void *m = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
-			return NULL;
-		b = m;
-		b->mapped = true;
-	}
+	void *m = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	b = m;
 	b->size = cap;
 	return b;
 }
@@ -128,7 +107,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	    size > SIZE_MAX / 2)
 		return fail(a, size);
 	if (!b || b->size - b->used < need) {
-		b = new_block(b, need);
+		b = new_block(need);
 		if (!b)
 			return fail(a, size);
 		b->next = a->head;
