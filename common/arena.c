@@ -136,23 +136,27 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	char small[256], *p = NULL;
+	va_list again;
+
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof(small))
+		p = arena_strndup(a, small, (size_t)n);
+	else if (n >= 0 && (p = arena_alloc(a, (size_t)n + 1)))
+		vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return p ? p : (char *)"";
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	char small[256];
 
 	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return (char *)"";
-	if ((size_t)n < sizeof(small))
-		return arena_strndup(a, small, (size_t)n);
-	char *p = arena_alloc(a, (size_t)n + 1);
-	if (!p)
-		return (char *)"";
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	char *p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
 }

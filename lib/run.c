@@ -425,7 +425,7 @@ int polc_build(polc_ctx *ctx, const char *profile, const char *target,
 		ll_print_plan(ctx, plan, opts->json, out);
 		return 0;
 	}
-	if (ll_materialize(ctx, plan, &rs) != 0)
+	if (ll_materialize(ctx, plan, true, &rs) != 0)
 		return -1;
 	ll_print_ruleset(ctx, rs, opts->json, out);
 	return 0;
@@ -1067,7 +1067,7 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 				   opts->dry_run && !opts->target.json ? stdout
 								       : NULL);
 	if (!p || lower_landlock(ctx, p, &opts->target, &plan) != 0 ||
-	    ll_materialize(ctx, plan, &rs) != 0 ||
+	    ll_materialize(ctx, plan, opts->dry_run, &rs) != 0 ||
 	    sc_lower(ctx, p, sc_native_arch(), &filter) != 0) {
 		/* A stage stopped by out of memory may not have said so. */
 		if (ctx->nerrors == errors_before && arena_failed(&ctx->arena))

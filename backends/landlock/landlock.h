@@ -163,9 +163,13 @@ struct ll_ruleset {
 	size_t nmounts, cmounts;
 };
 
-/* Materialise @plan against the filesystem.  Returns 0, or -1. */
+/*
+ * Materialise @plan against the filesystem, with the report (the plan's,
+ * then what carving cost) when @report is set: polc run, which prints
+ * none, saves formatting it.  Returns 0, or -1.
+ */
 int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
-		   const struct ll_ruleset **out);
+		   bool report, const struct ll_ruleset **out);
 
 /* The Landlock ABI of the running kernel, or 0 when it has none. */
 unsigned ll_probe_abi(void);

@@ -46,6 +46,7 @@ struct materializer {
 	struct polc_ctx *ctx;
 	const struct ll_plan *plan;
 	struct ll_ruleset *rs;
+	bool report;		/* fill rs->report */
 	struct ir_policy canon; /* the linux rules, canonical paths, sorted */
 	const char **paths;	/* their paths, unique */
 	size_t npaths;
@@ -107,15 +108,23 @@ static void emit(struct materializer *m, const char *path, uint64_t rights,
 	r->dir = dir;
 }
 
-static struct ll_report_item *report(struct materializer *m,
-				     enum ll_report_kind kind, const char *text)
+/* Add an item to the report; none (NULL) when no report is wanted:
+ * polc run prints none, and formatting them was a tenth of its
+ * materialising. */
+__attribute__((format(printf, 3, 4))) static struct ll_report_item *
+report(struct materializer *m, enum ll_report_kind kind, const char *fmt, ...)
 {
+	if (!m->report)
+		return NULL;
 	struct ll_report_item *it =
 		arena_array_push(&m->ctx->arena, (void **)&m->rs->report,
 				 &m->rs->nreport, &m->rs->creport, sizeof(*it));
+	va_list ap;
 
+	va_start(ap, fmt);
 	it->kind = kind;
-	it->text = text;
+	it->text = arena_vprintf(&m->ctx->arena, fmt, ap);
+	va_end(ap);
 	return it;
 }
 
@@ -233,10 +242,9 @@ static void carve(struct materializer *m, const char *path, uint64_t kids,
 
 	if (!d) {
 		report(m, LL_REPORT_SKIPPED,
-		       arena_printf(&m->ctx->arena,
-				    "%s: cannot list it to carve (%s); its "
-				    "entries get no rule",
-				    path, strerror(errno)));
+		       "%s: cannot list it to carve (%s); its "
+		       "entries get no rule",
+		       path, strerror(errno));
 		return;
 	}
 	uint64_t r = kids & ~inherited;
@@ -285,10 +293,9 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 		/* Nothing to attach a rule to: skipped, so denied. */
 		if (here & ~inherited)
 			report(m, LL_REPORT_SKIPPED,
-			       arena_printf(&m->ctx->arena,
-					    "%s: does not exist; its rule "
-					    "grants nothing",
-					    path));
+			       "%s: does not exist; its rule "
+			       "grants nothing",
+			       path);
 		return;
 	}
 	if (!S_ISDIR(mode)) {
@@ -314,24 +321,21 @@ static void visit(struct materializer *m, const char *path, uint64_t inherited)
 	}
 	carve(m, path, kids, inherited);
 	if (here & ~inherited) {
-		struct ll_report_item *it = report(
-			m, LL_REPORT_CARVE,
-			arena_printf(
-				&m->ctx->arena,
-				"%s itself lacks %s, which a rule below "
-				"it denies",
-				path,
-				ll_rights_text(m->ctx, here & ~inherited)));
-		it->path = path;
-		it->rights = here & ~inherited;
+		struct ll_report_item *it =
+			report(m, LL_REPORT_CARVE,
+			       "%s itself lacks %s, which a rule below "
+			       "it denies",
+			       path, ll_rights_text(m->ctx, here & ~inherited));
+		if (it) {
+			it->path = path;
+			it->rights = here & ~inherited;
+		}
 	}
 	if (kids & ~inherited)
 		report(m, LL_REPORT_CARVE,
-		       arena_printf(&m->ctx->arena,
-				    "%s: entries created in it after the "
-				    "sandbox starts lack %s",
-				    path,
-				    ll_rights_text(m->ctx, kids & ~inherited)));
+		       "%s: entries created in it after the "
+		       "sandbox starts lack %s",
+		       path, ll_rights_text(m->ctx, kids & ~inherited));
 }
 
 /* The slot of the @n bytes at @path (hashed @h): its entry, or the empty
@@ -792,20 +796,18 @@ static void report_mounts(struct materializer *m)
 
 		if (!mt->read_only && !mt->noexec) {
 			report(m, LL_REPORT_NOTE,
-			       arena_printf(&m->ctx->arena,
-					    "%s: pinned by a mount: it cannot "
-					    "be renamed or removed, so the "
-					    "mounts below it keep their names",
-					    mt->path));
+			       "%s: pinned by a mount: it cannot "
+			       "be renamed or removed, so the "
+			       "mounts below it keep their names",
+			       mt->path);
 			continue;
 		}
 		report(m, LL_REPORT_NOTE,
-		       arena_printf(&m->ctx->arena,
-				    "%s: mounted %s%s%s: denied by the mount, "
-				    "so nothing above it is carved for it",
-				    mt->path, mt->read_only ? "read-only" : "",
-				    mt->read_only && mt->noexec ? " and " : "",
-				    mt->noexec ? "noexec" : ""));
+		       "%s: mounted %s%s%s: denied by the mount, "
+		       "so nothing above it is carved for it",
+		       mt->path, mt->read_only ? "read-only" : "",
+		       mt->read_only && mt->noexec ? " and " : "",
+		       mt->noexec ? "noexec" : "");
 	}
 }
 
@@ -887,14 +889,15 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		made[n] = p->paths[i];
 		made[n].path = canonical(m, p->paths[i].path, &made_modes[n]);
 		if (made[n].existing && !made_modes[n]) {
-			report(m, LL_REPORT_SKIPPED,
-			       arena_printf(&m->ctx->arena,
-					    "%s: does not exist, and its deny "
-					    "binds only what exists when the "
-					    "sandbox starts ('existing'): no "
-					    "rule, and it may be created",
-					    made[n].path))
-				->origin = &p->paths[i].origin;
+			struct ll_report_item *it =
+				report(m, LL_REPORT_SKIPPED,
+				       "%s: does not exist, and its deny "
+				       "binds only what exists when the "
+				       "sandbox starts ('existing'): no "
+				       "rule, and it may be created",
+				       made[n].path);
+			if (it)
+				it->origin = &p->paths[i].origin;
 			continue;
 		}
 		moved[n] = strcmp(made[n].path, p->paths[i].path) != 0;
@@ -941,25 +944,26 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 	ir_index_paths(m->ctx, &m->canon);
 	if (dropped)
 		report(m, LL_REPORT_NOTE,
-		       arena_printf(&m->ctx->arena,
-				    "%zu denied paths do not exist and cannot "
-				    "be created in the sandbox: they need no "
-				    "rule",
-				    dropped));
+		       "%zu denied paths do not exist and cannot "
+		       "be created in the sandbox: they need no "
+		       "rule",
+		       dropped);
 	pin_ancestors(m, &without);
 	report_mounts(m);
 }
 
 int ll_materialize(struct polc_ctx *ctx, const struct ll_plan *plan,
-		   const struct ll_ruleset **out)
+		   bool report, const struct ll_ruleset **out)
 {
 	const struct ir_policy *p = plan->policy;
 	struct ll_ruleset *rs = arena_alloc(&ctx->arena, sizeof(*rs));
-	struct materializer m = { .ctx = ctx, .plan = plan, .rs = rs };
+	struct materializer m = {
+		.ctx = ctx, .plan = plan, .rs = rs, .report = report
+	};
 
 	rs->plan = plan;
 	/* The plan's own report comes first. */
-	for (size_t i = 0; i < plan->nreport; i++) {
+	for (size_t i = 0; report && i < plan->nreport; i++) {
 		struct ll_report_item *it = arena_array_push(
 			&ctx->arena, (void **)&rs->report, &rs->nreport,
 			&rs->creport, sizeof(*it));

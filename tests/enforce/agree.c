@@ -224,7 +224,7 @@ int main(void)
 					     ? LL_ABI_MAX
 					     : ll_probe_abi(),
 				     false, &plan) != 0 ||
-			    ll_materialize(ctx, plan, &rs) != 0) {
+			    ll_materialize(ctx, plan, true, &rs) != 0) {
 				polc_diagnostics_print(ctx, stderr,
 						       POLC_DIAG_TEXT, false);
 				return 2;

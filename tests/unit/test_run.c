@@ -180,7 +180,7 @@ static const struct ll_ruleset *materialize_text(polc_ctx *ctx, const char *pol,
 	ck_assert_int_eq(ll_lower(ctx, p, abi > LL_ABI_MAX ? LL_ABI_MAX : abi,
 				  false, &plan),
 			 0);
-	ck_assert_int_eq(ll_materialize(ctx, plan, &rs), 0);
+	ck_assert_int_eq(ll_materialize(ctx, plan, true, &rs), 0);
 	return rs;
 }
 
