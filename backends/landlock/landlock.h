@@ -134,12 +134,15 @@ struct ll_fs_rule {
  * @path: what is mounted onto itself
  * @read_only: writes, creations and deletions fail (EROFS)
  * @noexec: executing fails (EACCES)
- * Neither: a pin, so that the mounts below it cannot be renamed away.
+ * @dir: a directory, bound with the mounts below it; a file has none
+ * Neither read-only nor noexec: a pin, so that the mounts below it cannot
+ * be renamed away.
  */
 struct ll_mount {
 	const char *path;
 	bool read_only;
 	bool noexec;
+	bool dir;
 };
 
 /**

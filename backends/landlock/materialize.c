@@ -729,7 +729,8 @@ static bool mountable(const struct ir_path_rule *r, const char *path,
 	       !ir_path_covers("/sys", false, path);
 }
 
-static void add_mount(struct materializer *m, const char *path, unsigned modes)
+static void add_mount(struct materializer *m, const char *path, unsigned modes,
+		      bool dir)
 {
 	struct ll_ruleset *rs = m->rs;
 	struct ll_mount *mt = NULL;
@@ -741,6 +742,7 @@ static void add_mount(struct materializer *m, const char *path, unsigned modes)
 		mt = arena_array_push(&m->ctx->arena, (void **)&rs->mounts,
 				      &rs->nmounts, &rs->cmounts, sizeof(*mt));
 		mt->path = path;
+		mt->dir = dir;
 	}
 	mt->read_only |= (modes & (IR_WRITE | IR_DELETE)) != 0;
 	mt->noexec |= (modes & IR_EXEC) != 0;
@@ -781,7 +783,7 @@ static void pin_ancestors(struct materializer *m, const struct ir_policy *rules)
 
 			if (ll_rights_in(rules, m->plan->handled_fs, parent) &
 			    LL_FS_REMOVE_DIR)
-				add_mount(m, dir, 0);
+				add_mount(m, dir, 0, true);
 		}
 	}
 	if (m->rs->nmounts)
@@ -926,7 +928,8 @@ static void canonical_rules(struct materializer *m, const struct ir_policy *p)
 		if (candidate[i] && (ll_deny_rights(rules[i].modes) &
 				     ll_rights_in(&without, m->plan->handled_fs,
 						  rules[i].path))) {
-			add_mount(m, rules[i].path, rules[i].modes);
+			add_mount(m, rules[i].path, rules[i].modes,
+				  S_ISDIR(modes[i]));
 			continue;
 		}
 		/* A rule on nothing would only force a carve. */
