@@ -826,35 +826,42 @@ static void report_mounts(struct materializer *m)
 static bool cannot_appear(struct materializer *m, const struct ir_policy *rules,
 			  const char *path, mode_t mode)
 {
-	const char *dir = path;
+	size_t n = strlen(path);
+	struct canon_entry *e;
+	mode_t found;
 
 	if (mode)
 		return false;
-	/* The nearest existing ancestor. */
+	/* The nearest existing ancestor.  @path is canonical, so are its
+	 * ancestors, and making it so met each: they are found in place. */
 	do {
-		const char *slash = strrchr(dir, '/');
+		const char *slash = memrchr(path, '/', n);
 
 		if (!slash)
 			return false;
-		dir = slash == dir ? "/"
-				   : arena_strndup(&m->ctx->arena, dir,
-						   (size_t)(slash - dir));
-	} while (!path_mode(m, dir) && strcmp(dir, "/"));
+		n = slash == path ? 1 : (size_t)(slash - path);
+		e = cache_find(m, path, n, polc_hash(path, n));
+		if (e && !strncmp(e->canonical, path, n) &&
+		    e->canonical[n] == '\0')
+			found = e->mode;
+		else
+			found = path_mode(m,
+					  n == 1 ? "/"
+						 : arena_strndup(&m->ctx->arena,
+								 path, n));
+	} while (!found && n > 1);
 	/* Denied paths share their nearest existing ancestor (most lie in
 	 * a home that lacks them): ask once per directory. */
-	struct canon_entry *e =
-		cache_find(m, dir, strlen(dir), polc_hash(dir, strlen(dir)));
-	if (!e)
-		return !(ll_rights_in(rules, m->plan->handled_fs,
+	e = cache_find(m, path, n, polc_hash(path, n));
+	if (e && e->creatable)
+		return e->creatable < 0;
+	const char *dir = n == 1 ? "/" : arena_strndup(&m->ctx->arena, path, n);
+	bool creatable = ll_rights_in(rules, m->plan->handled_fs,
 				      join(m->ctx, dir, "\001")) &
-			 MAKE_RIGHTS);
-	if (!e->creatable)
-		e->creatable = ll_rights_in(rules, m->plan->handled_fs,
-					    join(m->ctx, dir, "\001")) &
-					       MAKE_RIGHTS
-				       ? 1
-				       : -1;
-	return e->creatable < 0;
+			 MAKE_RIGHTS;
+	if (e)
+		e->creatable = creatable ? 1 : -1;
+	return !creatable;
 }
 
 /*
