@@ -402,17 +402,17 @@ bool vars_let_at(struct var_env *env, const struct var_scope *scope,
 }
 
 /* Whether @path is normal already: absolute, and no empty, "." or ".."
- * name, nor a final "/" (but "/" itself). */
+ * name, nor a final "/" (but "/" itself).  Every rule path is asked, so
+ * the scan jumps from '/' to '/'. */
 static bool is_normal(const char *path)
 {
 	if (path[0] != '/')
 		return false;
 	if (!path[1])
 		return true;
-	for (const char *p = path; *p; p++) {
-		if (*p != '/')
-			continue;
-		const char *name = p + 1;
+	for (const char *slash = path; slash; slash = strchr(slash + 1, '/')) {
+		const char *name = slash + 1;
+
 		if (!name[0] || name[0] == '/' ||
 		    (name[0] == '.' &&
 		     (!name[1] || name[1] == '/' ||

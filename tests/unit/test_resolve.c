@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "ir/vars.h"
 #include "suites.h"
 
 static struct polc_ctx *ctx;
@@ -2364,6 +2365,47 @@ START_TEST(test_order_independence_text)
 }
 END_TEST
 
+/*
+ * vars_normalise() returns a path that is normal already as it is, and
+ * copies the others: for every absolute path of up to 10 of "/.a", the
+ * path is returned as it is exactly when its normal form is itself (the
+ * normal form of "/" + path, which takes the copying way).
+ */
+START_TEST(test_normalise_returns_normal_paths_as_they_are)
+{
+	const char alphabet[] = "/.a";
+	char path[16], doubled[17];
+	size_t checked = 0;
+
+	for (size_t len = 1; len <= 10; len++) {
+		size_t total = 1;
+
+		for (size_t i = 0; i < len; i++)
+			total *= 3;
+		for (size_t k = 0; k < total; k++) {
+			size_t v = k;
+
+			for (size_t i = 0; i < len; i++, v /= 3)
+				path[i] = alphabet[v % 3];
+			path[len] = '\0';
+			if (path[0] != '/')
+				continue;
+			doubled[0] = '/';
+			memcpy(doubled + 1, path, len + 1);
+			const char *got = vars_normalise(ctx, path);
+			const char *normal = vars_normalise(ctx, doubled);
+			ck_assert_str_eq(got, normal);
+			ck_assert_msg(
+				(got == path) == !strcmp(normal, path),
+				"'%s' (normal form '%s') %s", path, normal,
+				got == path ? "returned as it is" : "copied");
+			checked++;
+		}
+	}
+	ck_assert_uint_eq(checked, 29524u);
+}
+END_TEST
+
 Suite *suite_resolve(void)
 {
 	Suite *s = suite_create("resolve");
@@ -2371,6 +2413,7 @@ Suite *suite_resolve(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_chain_inherits_rules);
+	tcase_add_test(tc, test_normalise_returns_normal_paths_as_they_are);
 	tcase_add_test(tc, test_nearest_setting_wins_per_platform);
 	tcase_add_test(tc, test_settings_default);
 	tcase_add_test(tc, test_extends_cycle);
