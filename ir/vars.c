@@ -336,6 +336,9 @@ static const char *expand(struct expansion *x, const struct var_scope *scope,
 	size_t len = 0, cap = sizeof(local);
 	char *buf = local;
 
+	/* Nothing to expand (/usr/bin/su): the text itself. */
+	if (!(s[0] == '~' && (s[1] == '\0' || s[1] == '/')) && !strchr(s, '$'))
+		return s;
 	buf[0] = '\0';
 	if (s[0] == '~' && (s[1] == '\0' || s[1] == '/')) {
 		const char *home = value_of(x, scope, w, "HOME");
