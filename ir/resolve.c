@@ -1436,6 +1436,140 @@ static int path_cmp(const void *pa, const void *pb, void *arg)
 	return origin_cmp(arg, &a->origin, &b->origin);
 }
 
+/*
+ * Sort r->paths by path_cmp(), the largest sort of a resolution (~400
+ * rules).  Their paths share long prefixes ($HOME/.config/…), which a
+ * comparison sort compares again at every step; a multikey quicksort
+ * (Bentley and Sedgewick) looks at each character position once per
+ * partition, and compares whole rules only where their paths are equal.
+ * It orders (path, index) pairs, then places each rule once.
+ */
+struct path_key {
+	const char *path;
+	size_t index;
+};
+
+static void swap_keys(struct path_key *a, struct path_key *b)
+{
+	struct path_key t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Whether @a goes before @b, their paths equal up to @depth. */
+static bool key_before(const struct resolver *r, const struct path_key *a,
+		       const struct path_key *b, size_t depth)
+{
+	int c = strcmp(a->path + depth, b->path + depth);
+
+	if (!c)
+		c = path_cmp(&r->paths[a->index], &r->paths[b->index], r->ctx);
+	return c < 0;
+}
+
+static int tie_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct resolver *r = arg;
+	const struct path_key *a = pa, *b = pb;
+
+	return path_cmp(&r->paths[a->index], &r->paths[b->index], r->ctx);
+}
+
+static void sort_keys(const struct resolver *r, struct path_key *k, size_t n,
+		      size_t depth);
+
+/* @k[0..n), whose paths are equal up to @depth and hold @c there. */
+static void sort_equal(const struct resolver *r, struct path_key *k, size_t n,
+		       size_t depth, unsigned char c)
+{
+	if (c)
+		sort_keys(r, k, n, depth + 1);
+	else if (n > 1) /* equal paths: by the rest of path_cmp() */
+		qsort_r(k, n, sizeof(*k), tie_cmp, (void *)r);
+}
+
+/*
+ * @k[0..n), whose paths are equal up to @depth, in order.  Of the three
+ * parts of a partition, the two smaller are sorted by recursion and the
+ * largest by the loop, so the stack stays O(log n) whatever the paths.
+ */
+static void sort_keys(const struct resolver *r, struct path_key *k, size_t n,
+		      size_t depth)
+{
+	while (n > 8) {
+		unsigned char pivot = (unsigned char)k[n / 2].path[depth];
+		size_t lt = 0, i = 0, gt = n;
+
+		/* [0, lt) below the pivot, [lt, gt) at it, [gt, n) above. */
+		while (i < gt) {
+			unsigned char c = (unsigned char)k[i].path[depth];
+
+			if (c < pivot)
+				swap_keys(&k[lt++], &k[i++]);
+			else if (c > pivot)
+				swap_keys(&k[i], &k[--gt]);
+			else
+				i++;
+		}
+		size_t neq = gt - lt, ngt = n - gt;
+		if (lt >= neq && lt >= ngt) {
+			sort_equal(r, k + lt, neq, depth, pivot);
+			sort_keys(r, k + gt, ngt, depth);
+			n = lt;
+		} else if (ngt >= neq) {
+			sort_keys(r, k, lt, depth);
+			sort_equal(r, k + lt, neq, depth, pivot);
+			k += gt;
+			n = ngt;
+		} else {
+			sort_keys(r, k, lt, depth);
+			sort_keys(r, k + gt, ngt, depth);
+			k += lt;
+			n = neq;
+			if (!pivot) {
+				sort_equal(r, k, n, depth, pivot);
+				return;
+			}
+			depth++;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i;
+		     j > 0 && key_before(r, &k[j], &k[j - 1], depth); j--)
+			swap_keys(&k[j], &k[j - 1]);
+}
+
+static void sort_path_rules(struct resolver *r)
+{
+	size_t n = r->npaths;
+	struct path_key *keys = arena_alloc(&r->ctx->arena, n * sizeof(*keys));
+	const size_t placed = (size_t)-1;
+
+	if (!keys || arena_failed(&r->ctx->arena))
+		return; /* ir_resolve() fails */
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (struct path_key){ r->paths[i].path, i };
+	sort_keys(r, keys, n, 0);
+	/* Place the rules, one cycle of the permutation at a time. */
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].index == i || keys[i].index == placed)
+			continue;
+		struct ir_path_rule held = r->paths[i];
+		for (size_t j = i;;) {
+			size_t from = keys[j].index;
+
+			keys[j].index = placed;
+			if (from == i) {
+				r->paths[j] = held;
+				break;
+			}
+			r->paths[j] = r->paths[from];
+			j = from;
+		}
+	}
+}
+
 static int net_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct ir_net_rule *a = pa, *b = pb;
@@ -1655,10 +1789,8 @@ static void finish_policy(struct resolver *r)
 	struct ir_policy *p = r->p;
 	size_t ng = 0;
 
+	sort_path_rules(r);
 	/* qsort_r must not see NULL, even for zero elements. */
-	if (r->npaths)
-		qsort_r(r->paths, r->npaths, sizeof(*r->paths), path_cmp,
-			r->ctx);
 	if (r->nnet)
 		qsort_r(r->net, r->nnet, sizeof(*r->net), net_cmp, r->ctx);
 	close_network(r);
