@@ -623,7 +623,13 @@ static const char *canonical_at(struct materializer *m, const char *path,
 			      : canonical_at(m, path, (size_t)(slash - path),
 					     depth, &parent_mode);
 	size_t nlen = n - (size_t)(slash + 1 - path);
-	const char *joined = join_n(m->ctx, parent, slash + 1, nlen);
+	size_t plen = slash == path ? 0 : (size_t)(slash - path);
+	/* Most names lie in a parent that is canonical as written: then the
+	 * whole of @path is the name in the canonical parent, as it is. */
+	const char *joined = path[n] == '\0' && !strncmp(parent, path, plen) &&
+					     parent[plen] == '\0'
+				     ? path
+				     : join_n(m->ctx, parent, slash + 1, nlen);
 	size_t jlen = strlen(joined);
 	uint64_t jh = 0;
 	/* Through a linked parent (/sbin/halt): the name in the canonical
