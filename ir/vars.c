@@ -337,15 +337,34 @@ static const char *expand(struct expansion *x, const struct var_scope *scope,
 	char *buf = local;
 
 	/* Nothing to expand (/usr/bin/su): the text itself. */
-	if (!(s[0] == '~' && (s[1] == '\0' || s[1] == '/')) && !strchr(s, '$'))
+	bool tilde = s[0] == '~' && (s[1] == '\0' || s[1] == '/');
+	if (!tilde && !strchr(s, '$'))
 		return s;
-	buf[0] = '\0';
-	if (s[0] == '~' && (s[1] == '\0' || s[1] == '/')) {
-		const char *home = value_of(x, scope, w, "HOME");
+	/* A home and the rest ("~/.ssh", "$HOME/.aws"), as most paths are:
+	 * no let can take a built-in's name (the checker refuses it), so
+	 * $HOME is the built-in's value, joined at once. */
+	const char *home = x->env->opts->builtins[IR_VAR_HOME];
+	const char *rest = tilde ? s + 1
+			   : !strncmp(s, "$HOME", 5) && !name_char(s[5], false)
+				   ? s + 5
+				   : NULL;
+	if (home && rest && !strchr(rest, '$')) {
+		size_t lh = strlen(home), lr = strlen(rest);
+		char *out = arena_alloc(&ctx->arena, lh + lr + 1);
 
-		if (!home)
+		if (!out)
 			return NULL;
-		append(ctx, &buf, &len, &cap, home, strlen(home));
+		memcpy(out, home, lh);
+		memcpy(out + lh, rest, lr + 1);
+		return out;
+	}
+	buf[0] = '\0';
+	if (tilde) {
+		const char *value = value_of(x, scope, w, "HOME");
+
+		if (!value)
+			return NULL;
+		append(ctx, &buf, &len, &cap, value, strlen(value));
 		s++;
 	}
 	while (*s) {
