@@ -456,6 +456,7 @@ int main(int argc, char **argv)
 {
 	struct polc_ctx ctx = { .max_errors = CTX_DEFAULT_MAX_ERRORS };
 	struct writer w = { 0 };
+	struct ptrvec all = { 0 };
 	if (argc != 2) {
 		fprintf(stderr, "usage: polc-gen-snapshot OUT.c\n");
 		return 2;
@@ -490,6 +491,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		files[i] = file(&w, f);
+		ptrvec_push(&ctx.arena, &all, f);
+	}
+	/* The loader skips this check when it loads the library alone. */
+	if (ast_check_duplicates(&ctx, &all) != 0 || ctx.diags) {
+		diag_render(&ctx, stderr, DIAG_FORMAT_TEXT, false);
+		fprintf(stderr, "polc-gen-snapshot: the library defines a name "
+				"twice\n");
+		return 1;
 	}
 	fputs("\nstruct ast_file *const stdlib_snapshot[] = {\n", w.out);
 	for (unsigned i = 0; i < stdlib_file_count; i++)

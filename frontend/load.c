@@ -320,7 +320,7 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 {
 	struct loader l = { .ctx = ctx, .unit = unit };
 	struct ptrvec seen = { 0 };
-	size_t before = unit->files.len;
+	size_t before = unit->files.len, from_disk = 0;
 
 	for (size_t i = 0; i < ctx->search_dirs.len; i++) {
 		const char *dir = ctx->search_dirs.items[i];
@@ -333,8 +333,10 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 
 			if (hidden(ctx, &seen, path + strlen(dir) + 1))
 				continue;
-			if (disk_origin(path, &o))
+			if (disk_origin(path, &o)) {
 				load_origin(&l, &o, (struct polc_loc){ 0 });
+				from_disk++;
+			}
 		}
 	}
 	for (unsigned i = 0; i < stdlib_file_count; i++) {
@@ -355,7 +357,10 @@ int load_library(struct polc_ctx *ctx, struct load_unit *unit)
 	struct ptrvec added = { unit->files.items + before,
 				unit->files.len - before,
 				unit->files.len - before };
-	if (ast_check_duplicates(ctx, &added) != 0)
+	/* The embedded library alone was checked when polc was built
+	 * (gen_snapshot.c). */
+	bool library_alone = !from_disk && added.len == stdlib_file_count;
+	if (!library_alone && ast_check_duplicates(ctx, &added) != 0)
 		l.rc = -1;
 	return arena_failed(&ctx->arena) ? -1 : l.rc;
 }
