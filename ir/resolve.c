@@ -76,6 +76,7 @@ struct resolver {
 	struct ptrvec chain_refs[MAX_CHAIN + 1]; /* sorted refs per level */
 	size_t chain_len;
 	struct group_state *groups;
+	struct group_state **by_name; /* the groups, sorted by name */
 	size_t ngroups;
 	bool failed;
 	/* Growable rule arrays (ir_policy holds const views of them). */
@@ -239,12 +240,34 @@ static bool build_chain(struct resolver *r, const struct ast_item *profile)
 /* ---- 2. groups -------------------------------------------------------------
  */
 
+/* The group called @name (the first so called, were there two), or NULL:
+ * a binary search of r->by_name. */
 static struct group_state *group_named(struct resolver *r, const char *name)
 {
-	for (size_t i = 0; i < r->ngroups; i++)
-		if (strcmp(r->groups[i].item->name->text, name) == 0)
-			return &r->groups[i];
-	return NULL;
+	size_t lo = 0, hi = r->ngroups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(r->by_name[mid]->item->name->text, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ngroups &&
+			       !strcmp(r->by_name[lo]->item->name->text, name)
+		       ? r->by_name[lo]
+		       : NULL;
+}
+
+/* By name, then by place in r->groups. */
+static int by_name_cmp(const void *pa, const void *pb)
+{
+	const struct group_state *a = *(const struct group_state *const *)pa;
+	const struct group_state *b = *(const struct group_state *const *)pb;
+	int c = strcmp(a->item->name->text, b->item->name->text);
+
+	return c ? c : (a > b) - (a < b);
 }
 
 static const struct ast_stmt *find_required(const struct ast_item *group)
@@ -287,6 +310,15 @@ static void collect_groups(struct resolver *r)
 			g->excluded_at[0] = g->excluded_at[1] = SIZE_MAX;
 		}
 	}
+	/* Groups are looked up by name some thousand times. */
+	r->by_name = arena_alloc(&r->ctx->arena, (n + 1) * sizeof(*r->by_name));
+	if (!r->by_name || arena_failed(&r->ctx->arena)) {
+		r->ngroups = 0; /* ir_resolve() fails */
+		return;
+	}
+	for (size_t i = 0; i < r->ngroups; i++)
+		r->by_name[i] = &r->groups[i];
+	qsort(r->by_name, r->ngroups, sizeof(*r->by_name), by_name_cmp);
 }
 
 /* A use or exclude of @name on @mask, written at @w. */
