@@ -54,6 +54,10 @@ struct materializer {
 	size_t ncache, cache_cap;  /* entries, slots (a power of two) */
 	struct dir_names *dirs;	   /* directories names were missing in */
 	size_t ndirs, cdirs;
+	/* The directory names_of() found last, and 1 + its index in dirs:
+	 * rules come sorted, so lookups in one directory come together. */
+	const char *last_dir;
+	uint32_t last_index;
 };
 
 struct canon_entry {
@@ -485,6 +489,8 @@ static void read_names(struct materializer *m, const char *dir,
 /* The dir_names of the canonical directory @dir (NULL: none kept). */
 static struct dir_names *names_of(struct materializer *m, const char *dir)
 {
+	if (dir == m->last_dir)
+		return &m->dirs[m->last_index - 1];
 	size_t n = strlen(dir);
 	struct canon_entry *e = cache_find(m, dir, n, polc_hash(dir, n));
 
@@ -500,6 +506,8 @@ static struct dir_names *names_of(struct materializer *m, const char *dir)
 			return NULL;
 		e->dir = (uint32_t)m->ndirs;
 	}
+	m->last_dir = dir;
+	m->last_index = e->dir;
 	return &m->dirs[e->dir - 1];
 }
 
