@@ -85,13 +85,6 @@ static long add_classified(int ruleset, int fd,
 }
 
 /*
- * Add @r's rule.  An entry a carve listed is opened without following a
- * link and classified before its rule is added.  A rule path (made
- * canonical, so never a link) is classified only when the kernel refuses
- * its directory rights (EINVAL): it became a file since it was read.  That
- * saves a system call per rule.
- */
-/*
  * The rules' descriptors, closed together: a rule's descriptor is needed
  * only until its rule is added, and one close per rule was a third of the
  * system calls of applying.  Held in batches of BATCH, far below
@@ -122,6 +115,13 @@ static void batch_add(struct fd_batch *b, int fd)
 	b->fd[b->n++] = fd;
 }
 
+/*
+ * Add @r's rule.  An entry a carve listed is opened without following a
+ * link and classified before its rule is added.  A rule path (made
+ * canonical, so never a link) is classified only when the kernel refuses
+ * its directory rights (EINVAL): it became a file since it was read.  That
+ * saves a system call per rule.  Its descriptor goes into @opened.
+ */
 static int add_path(int ruleset, const struct ll_fs_rule *r, uint64_t handled,
 		    struct fd_batch *opened, char *err, size_t errlen)
 {
