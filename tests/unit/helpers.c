@@ -260,6 +260,24 @@ const struct ir_path_rule *find_path_rule(const struct ir_policy *p,
 	return NULL;
 }
 
+size_t word_count(const char *alphabet, size_t len)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < len; i++)
+		n *= strlen(alphabet);
+	return n;
+}
+
+void word(char *out, const char *alphabet, size_t len, size_t n)
+{
+	size_t k = strlen(alphabet);
+
+	for (size_t i = 0; i < len; i++, n /= k)
+		out[i] = alphabet[n % k];
+	out[len] = '\0';
+}
+
 enum ir_verdict decide(struct polc_ctx *ctx, const struct ir_policy *p,
 		       unsigned platform, const char *path, unsigned access)
 {

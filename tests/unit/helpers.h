@@ -106,6 +106,13 @@ size_t count_path_rules(const struct ir_policy *p, const char *path);
 const struct ir_path_rule *find_path_rule(const struct ir_policy *p,
 					  const char *path);
 
+/* How many words of @len letters of @alphabet there are. */
+size_t word_count(const char *alphabet, size_t len);
+
+/* The word of @len letters of @alphabet numbered @n, into @out (@len + 1
+ * bytes): exhaustive tests walk n from 0 to word_count(). */
+void word(char *out, const char *alphabet, size_t len, size_t n);
+
 /* The verdict of ir_decide_path() for one question. */
 enum ir_verdict decide(struct polc_ctx *ctx, const struct ir_policy *p,
 		       unsigned platform, const char *path, unsigned access);

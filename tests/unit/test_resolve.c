@@ -2373,21 +2373,12 @@ END_TEST
  */
 START_TEST(test_normalise_returns_normal_paths_as_they_are)
 {
-	const char alphabet[] = "/.a";
 	char path[16], doubled[17];
 	size_t checked = 0;
 
 	for (size_t len = 1; len <= 10; len++) {
-		size_t total = 1;
-
-		for (size_t i = 0; i < len; i++)
-			total *= 3;
-		for (size_t k = 0; k < total; k++) {
-			size_t v = k;
-
-			for (size_t i = 0; i < len; i++, v /= 3)
-				path[i] = alphabet[v % 3];
-			path[len] = '\0';
+		for (size_t k = 0; k < word_count("/.a", len); k++) {
+			word(path, "/.a", len, k);
 			if (path[0] != '/')
 				continue;
 			doubled[0] = '/';

@@ -208,6 +208,23 @@ static int open_sandboxed(const struct ll_ruleset *rs, const char *path)
 	return WEXITSTATUS(wstatus) == 255 ? -1 : WEXITSTATUS(wstatus);
 }
 
+/* What open_sandboxed() answered, in words. */
+static const char *outcome_text(int got)
+{
+	return got == 0	 ? "readable"
+	       : got < 0 ? "ll_apply failed"
+			 : strerror(got);
+}
+
+/* Under @rs, @path must open (@want 0) or fail with @want; @what names it. */
+static void assert_opens(const struct ll_ruleset *rs, const char *path,
+			 int want, const char *what)
+{
+	int got = open_sandboxed(rs, path);
+
+	ck_assert_msg(got == want, "%s: %s", what, outcome_text(got));
+}
+
 /*
  * The window between the carve (in polc run's parent) and the rules (in
  * the child, which opens each path again): an entry the carve listed,
@@ -247,11 +264,7 @@ START_TEST(test_entry_swapped_for_a_link_moves_no_grant)
 	ck_assert_int_eq(symlink(text, path), 0);
 
 	snprintf(text, sizeof(text), "%s/pub/key", f.work);
-	int got = open_sandboxed(rs, text);
-	ck_assert_msg(got == EACCES, "the secret through the swapped entry: %s",
-		      got == 0	? "readable"
-		      : got < 0 ? "ll_apply failed"
-				: strerror(got));
+	assert_opens(rs, text, EACCES, "the secret through the swapped entry");
 	polc_ctx_free(ctx);
 	unlink(path);
 	rmdir(moved);
@@ -291,9 +304,7 @@ START_TEST(test_directory_become_file_gets_file_rights)
 	fputs("now a file\n", out);
 	fclose(out);
 
-	int got = open_sandboxed(rs, path);
-	ck_assert_msg(got == 0, "the directory become a file: %s",
-		      got < 0 ? "ll_apply failed" : strerror(got));
+	assert_opens(rs, path, 0, "the directory become a file");
 	polc_ctx_free(ctx);
 	unlink(path);
 	unlink(pol);
@@ -340,16 +351,10 @@ START_TEST(test_names_read_from_a_directory_keep_their_denies)
 	polc_ctx *ctx = polc_ctx_new();
 	const struct ll_ruleset *rs = materialize_text(ctx, pol, text);
 	snprintf(path, sizeof(path), "%s/zz-secret/key", f.work);
-	int got = open_sandboxed(rs, path);
-	ck_assert_msg(got == EACCES, "the denied name after the reading: %s",
-		      got == 0	? "readable"
-		      : got < 0 ? "ll_apply failed"
-				: strerror(got));
+	assert_opens(rs, path, EACCES, "the denied name after the reading");
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/pub/key", f.work);
-	got = open_sandboxed(rs, path);
-	ck_assert_msg(got == 0, "its allowed sibling: %s",
-		      got < 0 ? "ll_apply failed" : strerror(got));
+	assert_opens(rs, path, 0, "its allowed sibling");
 	unlink(path);
 	polc_ctx_free(ctx);
 	for (size_t i = 0; i < 2; i++) {
