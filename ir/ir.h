@@ -458,9 +458,9 @@ size_t ir_rules_on(const struct ir_policy *p, const char *path, size_t *first);
 
 /*
  * Index @p's path rules by path (a hash table in @ctx's arena), for the
- * callers that ask ir_rules_on() and ir_for_covering() thousands of times:
- * materialising, and resolution's checks.  p->paths must be sorted and
- * must not change afterwards.  Out of memory, @p stays unindexed.
+ * callers that ask ir_rules_on() and ir_for_covering() thousands of times
+ * (materialising a Landlock plan).  p->paths must be sorted and must not
+ * change afterwards.  Out of memory, @p stays unindexed.
  */
 void ir_index_paths(struct polc_ctx *ctx, struct ir_policy *p);
 

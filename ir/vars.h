@@ -53,8 +53,9 @@ void vars_env_init(struct var_env *env, struct polc_ctx *ctx,
 		   const struct load_unit *unit, const struct ir_options *opts);
 
 /*
- * Expand @w on @platform.  Returns the text (in the arena), or NULL after
- * reporting an error when @report is set.  *@by_platform (unless NULL)
+ * Expand @w on @platform.  Returns the text (in the arena, or @w's own
+ * text when it holds nothing to expand), or NULL after reporting an error
+ * when @report is set.  *@by_platform (unless NULL)
  * tells whether the text may differ on the other platform: it read a let
  * defined in a platform block.
  */
