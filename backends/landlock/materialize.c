@@ -82,14 +82,8 @@ struct canon_entry {
 struct dir_names {
 	unsigned lookups, misses; /* by lstat; misses found nothing */
 	signed char state;	  /* 0 not read; 1 read; -1 not to be read */
-	struct name_slot *slots;  /* the names, a hash table */
-	size_t cap;		  /* slots, a power of two */
-};
-
-struct name_slot {
-	const char *name; /* NULL: an empty slot */
-	size_t len;
-	uint64_t hash;
+	const char **names;	  /* the names, sorted */
+	size_t nnames;
 };
 
 static mode_t path_mode(struct materializer *m, const char *path);
@@ -427,16 +421,30 @@ static bool listing_is_exact(int fd)
 	       !(flags & FS_CASEFOLD_FL);
 }
 
-static struct name_slot *name_slot(const struct dir_names *d, const char *name,
-				   size_t len, uint64_t h)
+static int name_cmp(const void *a, const void *b)
 {
-	size_t mask = d->cap - 1, i = h & mask;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-	while (d->slots[i].name &&
-	       (d->slots[i].hash != h || d->slots[i].len != len ||
-		memcmp(d->slots[i].name, name, len)))
-		i = (i + 1) & mask;
-	return &d->slots[i];
+/* Whether @d's names hold the @len bytes at @name. */
+static bool has_name(const struct dir_names *d, const char *name, size_t len)
+{
+	size_t lo = 0, hi = d->nnames;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(d->names[mid], name, len);
+
+		if (!c && d->names[mid][len])
+			c = 1; /* longer: after @name */
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 /* Read the names of the canonical directory @dir into @d, or mark it as
@@ -468,21 +476,13 @@ static void read_names(struct materializer *m, const char *dir,
 								 e->d_name));
 			}
 	close(fd);
-	if (got != 0)
-		return; /* not read to the end: looked up name by name */
-	for (d->cap = 16; d->cap < 2 * names.len;)
-		d->cap *= 2;
-	d->slots = arena_alloc(&m->ctx->arena, d->cap * sizeof(*d->slots));
-	if (!d->slots || arena_failed(&m->ctx->arena))
+	/* Not read to the end (or out of memory): looked up name by name. */
+	if (got != 0 || arena_failed(&m->ctx->arena))
 		return;
-	for (size_t i = 0; i < names.len; i++) {
-		const char *name = names.items[i];
-		size_t len = strlen(name);
-		uint64_t h = polc_hash(name, len);
-
-		*name_slot(d, name, len, h) =
-			(struct name_slot){ name, len, h };
-	}
+	if (names.len)
+		qsort(names.items, names.len, sizeof(*names.items), name_cmp);
+	d->names = (const char **)names.items;
+	d->nnames = names.len;
 	d->state = 1;
 }
 
@@ -521,8 +521,7 @@ static mode_t entry_mode(struct materializer *m, const char *dir,
 	struct dir_names *d = names_of(m, dir);
 	struct stat st;
 
-	if (d && d->state > 0 &&
-	    !name_slot(d, name, len, polc_hash(name, len))->name)
+	if (d && d->state > 0 && !has_name(d, name, len))
 		return 0;
 	if (d)
 		d->lookups++;
