@@ -6,10 +6,10 @@
  * starts the command, and ll_apply_nested() in the command, before it
  * executes.  ll_apply() first makes the ruleset's read-only mounts, then
  * opens each path once (O_PATH, so no read permission is needed, and never
- * following a link for entries a carve listed), adds the rule on that
- * descriptor (a file gets file rights only) and closes it.  Any failure
- * aborts before landlock_restrict_self(): the caller then runs nothing, so
- * there is never a partial sandbox.
+ * following a link for entries a carve listed) and adds the rule on that
+ * descriptor (a file gets file rights only); the descriptors are closed
+ * in batches.  Any failure aborts before landlock_restrict_self(): the
+ * caller then runs nothing, so there is never a partial sandbox.
  */
 #include <errno.h>
 #include <fcntl.h>
