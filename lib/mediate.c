@@ -1,5 +1,5 @@
 /*
- * mediate.c - connect(2) mediation: the filter that sends every connect(2)
+ * mediate.c - connect(2) mediation: the program that sends every connect(2)
  * to the supervisor, and the supervisor's answer.
  *
  * The supervisor never lets the kernel resume a call it looked at
@@ -15,8 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -49,12 +47,14 @@ enum { RESP_ROOM = 256 };
  * @hidden: canonical paths of the sockets named by variables the policy
  *          keeps from the sandbox (SSH_AUTH_SOCK …), @nhidden of them
  * @hidden_by: the variable that named each
+ * @program: the policy's seccomp program, sending connect(2) here
  * @notif_size: the kernel's size of struct seccomp_notif
  * @notif: a buffer of @notif_size bytes
  */
 struct mediator {
 	struct polc_ctx *ctx;
 	const struct ir_policy *policy;
+	const struct sc_program *program;
 	const char **hidden;
 	const char **hidden_by;
 	size_t nhidden, chidden, chidden_by;
@@ -164,7 +164,8 @@ static int io_uring_allowed(struct polc_ctx *ctx, const struct ir_policy *p,
 }
 
 int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
-		    bool best_effort, struct mediator **out)
+		    const struct sc_program *filter, bool best_effort,
+		    struct mediator **out)
 {
 	struct mediator *m = arena_alloc(&ctx->arena, sizeof(*m));
 	struct seccomp_notif_sizes sizes;
@@ -199,7 +200,8 @@ int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
 				? sizes.seccomp_notif
 				: sizeof(struct seccomp_notif);
 	m->notif = arena_alloc(&ctx->arena, m->notif_size);
-	if (arena_failed(&ctx->arena))
+	if (arena_failed(&ctx->arena) ||
+	    sc_notify_calls(ctx, filter, SYS_connect, &m->program) != 0)
 		return -1;
 	*out = m;
 	return 0;
@@ -223,96 +225,16 @@ void mediate_print(const struct mediator *m, FILE *out)
 /* ---- in the command's process ---------------------------------------------
  */
 
-int mediate_install(char *err, size_t errlen)
+int mediate_install(const struct mediator *m, char *err, size_t errlen)
 {
-	/* Another architecture's connect has another number: such calls die,
-	 * as under every polc seccomp program.  So does x32's, which the
-	 * numbers below do not describe either. */
-	const struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sc_native_arch(), 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-#ifdef __x86_64__
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-#endif
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_connect, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = sizeof(insns) / sizeof(*insns),
-		.filter = (struct sock_filter *)insns,
-	};
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	int fd = sc_apply_listening(m->program, err, errlen);
 
-	if (fd < 0) {
-		int saved = errno;
+	if (fd < 0 && errno == EBUSY) {
 		snprintf(err, errlen,
-			 saved == EBUSY
-				 ? "cannot mediate connect(2): the seccomp "
-				   "supervisor of an outer sandbox already "
-				   "listens"
-				 : "cannot load the seccomp filter: %s",
-			 strerror(saved));
-		errno = saved;
-		return -1;
+			 "cannot mediate connect(2): the seccomp supervisor "
+			 "of an outer sandbox already listens");
+		errno = EBUSY;
 	}
-	return (int)fd;
-}
-
-int mediate_send_listener(int sock, int listener)
-{
-	char byte = 0;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-int mediate_receive_listener(int sock)
-{
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
-	};
-	ssize_t n;
-	int fd;
-
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
 }
 

@@ -26,36 +26,33 @@
 struct polc_ctx;
 struct ir_policy;
 struct mediator;
+struct sc_program;
 
 /*
- * Prepare mediation for @p before the fork.  *out is NULL when there is
- * nothing to mediate: the policy lets the sandbox write everywhere and
- * hides no socket.  When mediation is needed but would be incomplete (the
- * kernel lacks user notification, or the policy allows io_uring, which
- * connects without connect(2)), it is an error, or with @best_effort a
- * warning naming the protection lost and *out NULL.  Returns 0, 1 when
- * the kernel cannot mediate, or -1 for the policy (or out of memory).
+ * Prepare mediation for @p, whose seccomp program is @filter, before the
+ * fork.  *out is NULL when there is nothing to mediate: the policy lets
+ * the sandbox write everywhere and hides no socket.  When mediation is
+ * needed but would be incomplete (the kernel lacks user notification, or
+ * the policy allows io_uring, which connects without connect(2)), it is an
+ * error, or with @best_effort a warning naming the protection lost and
+ * *out NULL.  Returns 0, 1 when the kernel cannot mediate, or -1 for the
+ * policy (or out of memory).
  */
 int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
-		    bool best_effort, struct mediator **out);
+		    const struct sc_program *filter, bool best_effort,
+		    struct mediator **out);
 
 /* What polc run --dry-run says of the mediation @m (NULL: none). */
 void mediate_print(const struct mediator *m, FILE *out);
 
 /*
- * In the command's process, before the policy's seccomp program: install
- * the filter that sends every connect(2) to the supervisor.  Returns the
- * listener descriptor, or -1 with errno set (EBUSY: a supervisor of an
- * outer sandbox already listens) and @err filled.
+ * In the command's process, last before exec: load the policy's seccomp
+ * program with every connect(2) it lets through sent to the supervisor
+ * (sc_notify_calls()), in place of that program.  Returns the listener
+ * descriptor, or -1 with errno set (EBUSY: a supervisor of an outer
+ * sandbox already listens; nothing was loaded) and @err filled.
  */
-int mediate_install(char *err, size_t errlen);
-
-/* Pass the listener from the command's process to the supervisor. */
-int mediate_send_listener(int sock, int listener);
-
-/* The listener sent on @sock, or -1 when none came (the command failed
- * before installing it). */
-int mediate_receive_listener(int sock);
+int mediate_install(const struct mediator *m, char *err, size_t errlen);
 
 /*
  * In the supervisor, when @listener is readable: take one connect(2) and

@@ -5,14 +5,15 @@
  * program just before the command starts (the carve reads the filesystem
  * as it is then).  polc itself then becomes the supervisor: it applies
  * the ruleset to itself and starts the command, which shares its Landlock
- * domain: the command closes every inherited descriptor above 2, installs
- * the connect(2) mediation (mediate.h), loads the seccomp program and
- * executes with the environment the policy allows, while the supervisor
- * answers its connect(2) calls and waits for its exit status.  A pipe
- * that closes on exec tells polc whether the command got that far: bytes
- * on it are an error message, and nothing runs the command after writing
- * them.  No process stays outside the sandbox to wait: that would cost a
- * fork and an exit at every start.
+ * domain: the command marks every inherited descriptor above 2 to close on
+ * exec, loads the seccomp program with connect(2) sent to the supervisor
+ * (mediate.h) and executes with the environment the policy allows, while
+ * the supervisor answers its connect(2) calls and waits for its exit
+ * status.  Until it executes, the command shares the supervisor's memory
+ * and descriptors: the listener it gets from the kernel is the
+ * supervisor's at once, and a failure before exec is written where the
+ * supervisor reads it.  No process stays outside the sandbox to wait:
+ * that would cost a fork and an exit at every start.
  */
 #include "polc.h"
 
@@ -27,7 +28,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -630,18 +630,49 @@ static void create_directories(struct polc_ctx *ctx, const struct ir_policy *p,
 /* What the command tells polc, its supervisor, before exiting without
  * running. */
 enum child_failure {
-	CHILD_SANDBOX = 's',
-	CHILD_EXEC = 'e',
+	CHILD_STARTED = 0, /* it executed, or has not failed yet */
+	CHILD_SANDBOX,
+	CHILD_EXEC,
 };
 
-static void child_fail(int fd, enum child_failure kind, int err,
-		       const char *msg)
-{
-	char buf[600];
-	int n = snprintf(buf, sizeof(buf), "%c%d:%s", kind, err, msg);
+/**
+ * struct command - what run_command() needs, passed through clone()
+ *
+ * The command shares the supervisor's memory until it executes, and the
+ * supervisor waits meanwhile; what it writes here is read once it has
+ * executed or exited.
+ *
+ * @listener: out: the connect(2) listener, in the shared descriptor table
+ * @failure: out: why it exits without running (CHILD_STARTED: it did not)
+ * @error: out: the errno of @failure
+ * @message: out: what failed, for the supervisor's diagnostic
+ */
+struct command {
+	const struct ll_ruleset *rs;
+	const struct sc_program *filter;
+	struct mediator *med;
+	bool best_effort;
+	char *const *argv;
+	char **env;
+	pid_t supervisor;
+	const sigset_t *saved_mask;
+	int listener;
+	enum child_failure failure;
+	int error;
+	char message[512];
+};
 
-	if (n > 0 && write(fd, buf, (size_t)n) < 0)
-		_exit(POLC_RUN_SANDBOX_FAILED);
+static _Noreturn void child_fail(struct command *c, enum child_failure kind,
+				 int err, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	if (n >= sizeof(c->message))
+		n = sizeof(c->message) - 1;
+	memcpy(c->message, msg, n);
+	c->message[n] = '\0';
+	c->error = err;
+	c->failure = kind;
 	_exit(kind == CHILD_EXEC ? (err == ENOENT ? POLC_RUN_NOT_FOUND
 						  : POLC_RUN_CANNOT_EXECUTE)
 				 : POLC_RUN_SANDBOX_FAILED);
@@ -679,24 +710,6 @@ static int drop_capabilities(const int *caps, size_t ncaps)
 	return held ? (int)syscall(SYS_capset, &hdr, data) : 0;
 }
 
-/* Close every descriptor above 2 but @report and @keep (-1: none). */
-static int close_inherited(int report, int keep)
-{
-	int kept[2] = { report < keep ? report : keep,
-			report < keep ? keep : report };
-	unsigned from = 3;
-
-	for (int i = 0; i < 2; i++) {
-		if (kept[i] < (int)from)
-			continue;
-		if (kept[i] > (int)from &&
-		    close_range(from, (unsigned)kept[i] - 1, 0) != 0)
-			return -1;
-		from = (unsigned)kept[i] + 1;
-	}
-	return close_range(from, ~0u, 0);
-}
-
 /* Signals the parent passes on to the command rather than acting on. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
@@ -713,82 +726,59 @@ static bool reached_child(int code, pid_t child)
 
 /*
  * The command: it starts with the signal mask polc started with, dies
- * with the supervisor, hands the supervisor its connect(2) listener,
- * loads the policy's seccomp program and executes.
+ * with the supervisor, loads the policy's seccomp program (with connect(2)
+ * sent to the supervisor) and executes.  It shares the supervisor's
+ * descriptor table until then, so the listener the kernel gives it is the
+ * supervisor's at once; execve() gives it a table of its own, without the
+ * descriptors that close on exec.
  */
-static void run_command(const struct ll_ruleset *rs,
-			const struct sc_program *filter, int mediation,
-			bool best_effort, char *const *argv, char **env,
-			int report, pid_t supervisor,
-			const sigset_t *saved_mask)
+static void run_command(struct command *c)
 {
 	char err[512];
 
-	sigprocmask(SIG_SETMASK, saved_mask, NULL);
+	sigprocmask(SIG_SETMASK, c->saved_mask, NULL);
 	/* Without its supervisor the command must not run on: connect(2)
 	 * would fail with ENOSYS, and nothing would wait for it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != supervisor)
-		child_fail(report, CHILD_SANDBOX, errno,
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->supervisor)
+		child_fail(c, CHILD_SANDBOX, errno,
 			   "cannot tie the command to its supervisor");
 	/* Out of the supervisor's reach: it answers connect(2) for us. */
-	if (ll_apply_nested(rs, err, sizeof(err)) != 0)
-		child_fail(report, CHILD_SANDBOX, errno, err);
-	/* Inherited descriptors could reach what the sandbox denies. */
-	if (close_inherited(report, mediation) != 0)
-		child_fail(report, CHILD_SANDBOX, errno,
+	if (ll_apply_nested(c->rs, err, sizeof(err)) != 0)
+		child_fail(c, CHILD_SANDBOX, errno, err);
+	/* Inherited descriptors could reach what the sandbox denies: none
+	 * crosses execve().  The supervisor, which shares them, never
+	 * executes. */
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
+		child_fail(c, CHILD_SANDBOX, errno,
 			   "cannot close inherited descriptors");
-	if (mediation >= 0) {
-		int listener = mediate_install(err, sizeof(err));
-
-		if (listener < 0 && errno == EBUSY && !best_effort) {
-			size_t n = strlen(err);
-			snprintf(err + n, sizeof(err) - n,
-				 " (--best-effort runs without)");
-			child_fail(report, CHILD_SANDBOX, EBUSY, err);
-		}
-		if (listener < 0 && errno != EBUSY)
-			child_fail(report, CHILD_SANDBOX, errno, err);
-		if (listener < 0)
-			dprintf(STDERR_FILENO,
-				"connect: warning: %s, so the sandbox can talk "
-				"to every listening socket it can name\n",
-				err);
-		else if (mediate_send_listener(mediation, listener) != 0)
-			child_fail(report, CHILD_SANDBOX, errno,
-				   "cannot pass the connect(2) listener on");
-		if (listener >= 0)
-			close(listener);
-		close(mediation);
-	}
 	/* Last: the hardening baseline denies what the steps above use. */
-	if (sc_apply(filter, err, sizeof(err)) != 0)
-		child_fail(report, CHILD_SANDBOX, errno, err);
-	execvpe(argv[0], argv, env);
-	child_fail(report, CHILD_EXEC, errno, argv[0]);
-}
+	c->listener = c->med ? mediate_install(c->med, err, sizeof(err)) : -1;
+	if (c->listener < 0 && c->med && errno != EBUSY)
+		child_fail(c, CHILD_SANDBOX, errno, err);
+	if (c->listener < 0 && c->med && !c->best_effort) {
+		size_t n = strlen(err);
 
-/* What run_command() needs, passed through clone(). */
-struct command {
-	const struct ll_ruleset *rs;
-	const struct sc_program *filter;
-	int mediation;
-	bool best_effort;
-	char *const *argv;
-	char **env;
-	int report;
-	pid_t supervisor;
-	const sigset_t *saved_mask;
-};
+		snprintf(err + n, sizeof(err) - n,
+			 " (--best-effort runs without)");
+		child_fail(c, CHILD_SANDBOX, EBUSY, err);
+	}
+	if (c->listener < 0 && c->med)
+		dprintf(STDERR_FILENO,
+			"connect: warning: %s, so the sandbox can talk to "
+			"every listening socket it can name\n",
+			err);
+	if (c->listener < 0 && sc_apply(c->filter, err, sizeof(err)) != 0)
+		child_fail(c, CHILD_SANDBOX, errno, err);
+	execvpe(c->argv[0], c->argv, c->env);
+	child_fail(c, CHILD_EXEC, errno, c->argv[0]);
+}
 
 /* The command's stack until it executes; the supervisor waits meanwhile. */
 static char command_stack[64 * 1024] __attribute__((aligned(16)));
 
 static int start_command(void *arg)
 {
-	const struct command *c = arg;
-
-	run_command(c->rs, c->filter, c->mediation, c->best_effort, c->argv,
-		    c->env, c->report, c->supervisor, c->saved_mask);
+	run_command(arg);
 	return POLC_RUN_SANDBOX_FAILED;
 }
 
@@ -866,14 +856,9 @@ static int enter_sandbox(const struct ll_ruleset *rs, const char *workdir,
  * supervisor holds polc's environment and connects on the command's
  * behalf).  Returns 0, or -1 with @err set when it could not start.
  */
-static int start_supervised(const struct ll_ruleset *rs,
-			    const struct sc_program *filter,
-			    struct mediator *med, bool best_effort,
-			    char *const *argv, char **env, int report,
-			    const sigset_t *waited, const sigset_t *saved_mask,
+static int start_supervised(struct command *cmd, const sigset_t *waited,
 			    int *wstatus, char *err, size_t errsz)
 {
-	int pair[2] = { -1, -1 }, listener = -1;
 	int sigfd = signalfd(-1, waited, SFD_CLOEXEC);
 
 	if (sigfd < 0) {
@@ -881,73 +866,39 @@ static int start_supervised(const struct ll_ruleset *rs,
 			 strerror(errno));
 		return -1;
 	}
-	if (med &&
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-		snprintf(err, errsz, "cannot make a socket pair: %s",
+	cmd->supervisor = getpid();
+	cmd->listener = -1;
+	/* The command shares this memory and descriptor table until it
+	 * executes (posix_spawn's way: no page tables to copy), and this
+	 * process waits till then. */
+	pid_t child =
+		clone(start_command, command_stack + sizeof(command_stack),
+		      CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, cmd);
+	if (child < 0) {
+		snprintf(err, errsz, "cannot start the command: %s",
 			 strerror(errno));
 		close(sigfd);
 		return -1;
 	}
-	struct command cmd = {
-		.rs = rs,
-		.filter = filter,
-		.mediation = pair[1],
-		.best_effort = best_effort,
-		.argv = argv,
-		.env = env,
-		.report = report,
-		.supervisor = getpid(),
-		.saved_mask = saved_mask,
-	};
-	/* The command shares this memory until it executes (posix_spawn's
-	 * way: no page tables to copy), and this process waits till then. */
-	pid_t child =
-		clone(start_command, command_stack + sizeof(command_stack),
-		      CLONE_VM | CLONE_VFORK | SIGCHLD, &cmd);
-	int clone_errno = errno;
-	if (med) {
-		close(pair[1]);
-		if (child > 0)
-			listener = mediate_receive_listener(pair[0]);
-		close(pair[0]);
-	}
-	if (child < 0) {
-		snprintf(err, errsz, "cannot start the command: %s",
-			 strerror(clone_errno));
-		close(sigfd);
-		return -1;
-	}
-	*wstatus = supervise(child, sigfd, med, listener);
-	if (listener >= 0)
-		close(listener);
+	*wstatus = supervise(child, sigfd, cmd->med, cmd->listener);
+	if (cmd->listener >= 0)
+		close(cmd->listener);
 	close(sigfd);
 	return 0;
 }
 
-/* Read what the command said before exec, if anything. */
-static void read_failure(struct polc_ctx *ctx, int fd, const char *command,
-			 int *status)
+/* Say why the command exited before executing, if it did. */
+static void report_failure(struct polc_ctx *ctx, const struct command *c,
+			   int *status)
 {
-	char buf[640];
-	ssize_t n;
-
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	char *msg = strchr(buf, ':');
-	int err = atoi(buf + 1);
-	msg = msg ? msg + 1 : buf;
-	if (buf[0] == CHILD_EXEC) {
-		diag_subject(ctx, DIAG_ERROR, command, "cannot run it: %s",
-			     strerror(err));
-		*status = err == ENOENT ? POLC_RUN_NOT_FOUND
-					: POLC_RUN_CANNOT_EXECUTE;
-	} else {
+	if (c->failure == CHILD_EXEC) {
+		diag_subject(ctx, DIAG_ERROR, c->argv[0], "cannot run it: %s",
+			     strerror(c->error));
+		*status = c->error == ENOENT ? POLC_RUN_NOT_FOUND
+					     : POLC_RUN_CANNOT_EXECUTE;
+	} else if (c->failure == CHILD_SANDBOX) {
 		diag_subject(ctx, DIAG_ERROR, "sandbox",
-			     "not started, nothing ran: %s", msg);
+			     "not started, nothing ran: %s", c->message);
 		*status = POLC_RUN_SANDBOX_FAILED;
 	}
 }
@@ -1042,7 +993,6 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	const struct ll_ruleset *rs;
 	const struct sc_program *filter;
 	struct mediator *med;
-	int pipefd[2];
 	sigset_t waited, saved;
 
 	*status = -1; /* nothing ran */
@@ -1081,7 +1031,8 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 			     "the calls, which polc run does not provide yet");
 		return -1;
 	}
-	int mediation = mediate_prepare(ctx, p, opts->target.best_effort, &med);
+	int mediation =
+		mediate_prepare(ctx, p, filter, opts->target.best_effort, &med);
 	if (mediation != 0) {
 		if (mediation > 0)
 			*status = POLC_RUN_SANDBOX_FAILED;
@@ -1112,24 +1063,6 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	}
 	if (opts->before_exec)
 		opts->before_exec(ctx, opts->arg);
-	if (pipe2(pipefd, O_CLOEXEC) != 0) {
-		diag_subject(ctx, DIAG_ERROR, "run", "cannot make a pipe: %s",
-			     strerror(errno));
-		return -1;
-	}
-	/* The child closes everything above 2 but the pipe: keep it there. */
-	for (int i = 0; i < 2; i++) {
-		if (pipefd[i] > 2)
-			continue;
-		int moved = fcntl(pipefd[i], F_DUPFD_CLOEXEC, 3);
-		close(pipefd[i]);
-		pipefd[i] = moved;
-	}
-	if (pipefd[0] < 0 || pipefd[1] < 0) {
-		diag_subject(ctx, DIAG_ERROR, "run", "cannot make a pipe: %s",
-			     strerror(errno));
-		return -1;
-	}
 	sigemptyset(&waited);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
 		sigaddset(&waited, forwarded[i]);
@@ -1139,16 +1072,22 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 	check_leaks_before_sandbox();
 	char err[512];
 	int wstatus = 0;
+	struct command cmd = {
+		.rs = rs,
+		.filter = filter,
+		.med = med,
+		.best_effort = opts->target.best_effort,
+		.argv = opts->argv,
+		.env = env,
+		.saved_mask = &saved,
+	};
 	int rc = enter_sandbox(rs, ctx->variables[IR_VAR_WORKDIR], err,
 			       sizeof(err));
 	if (rc == 0)
-		rc = start_supervised(rs, filter, med, opts->target.best_effort,
-				      opts->argv, env, pipefd[1], &waited,
-				      &saved, &wstatus, err, sizeof(err));
-	close(pipefd[1]);
+		rc = start_supervised(&cmd, &waited, &wstatus, err,
+				      sizeof(err));
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (rc != 0) {
-		close(pipefd[0]);
 		diag_subject(ctx, DIAG_ERROR, "sandbox",
 			     "not started, nothing ran: %s", err);
 		*status = POLC_RUN_SANDBOX_FAILED;
@@ -1159,7 +1098,6 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		  : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
 					 : POLC_RUN_SANDBOX_FAILED;
 	int before = ctx->nerrors;
-	read_failure(ctx, pipefd[0], opts->argv[0], status);
-	close(pipefd[0]);
+	report_failure(ctx, &cmd, status);
 	return (int)ctx->nerrors > before ? -1 : 0;
 }

@@ -13,20 +13,35 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int sc_apply(const struct sc_program *prog, char *err, size_t errlen)
+/* Load @prog with @flags; the seccomp(2) result, with @err filled on -1. */
+static long load(const struct sc_program *prog, unsigned flags, char *err,
+		 size_t errlen)
 {
 	struct sock_fprog fprog = {
 		.len = (unsigned short)prog->len,
 		.filter = (struct sock_filter *)prog->insns,
 	};
+	/* no_new_privs is the caller's (ll_apply() sets it in polc run). */
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
 
+	if (r < 0) {
+		int saved = errno;
+
+		snprintf(err, errlen, "cannot load the seccomp filter: %s",
+			 strerror(saved));
+		errno = saved;
+	}
+	return r;
+}
+
+int sc_apply(const struct sc_program *prog, char *err, size_t errlen)
+{
 	if (!prog->needed)
 		return 0;
-	/* no_new_privs is the caller's (ll_apply() sets it in polc run). */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
-		snprintf(err, errlen, "cannot load the seccomp filter: %s",
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
+	return load(prog, 0, err, errlen) == 0 ? 0 : -1;
+}
+
+int sc_apply_listening(const struct sc_program *prog, char *err, size_t errlen)
+{
+	return (int)load(prog, SECCOMP_FILTER_FLAG_NEW_LISTENER, err, errlen);
 }

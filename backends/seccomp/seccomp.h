@@ -83,10 +83,29 @@ int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
 		       struct sc_plan_record *record);
 
 /*
+ * *@out: @prog, except that a call to @nr it would let through (allow, log
+ * or trace) goes to a user-space supervisor (SECCOMP_RET_USER_NOTIF).  It
+ * decides every call exactly as the kernel would with @prog loaded over a
+ * filter that notifies @nr, kills the calls of other architectures and
+ * fails x32 calls with ENOSYS, in one program instead of two.  Allocated
+ * in ctx's arena.  Returns 0, or -1 with errors reported.
+ */
+int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
+		    uint32_t nr, const struct sc_program **out);
+
+/*
  * Install @prog on the calling thread (no_new_privs must already be set).
  * For polc run's child: async-signal-safe, reports into @err.
  */
 int sc_apply(const struct sc_program *prog, char *err, size_t errlen);
+
+/*
+ * sc_apply() for a program that notifies: also ask the kernel for the
+ * listener that receives the notifications.  Returns the listener (a
+ * descriptor that closes on exec), or -1 with errno set (EBUSY: a filter
+ * loaded earlier, an outer sandbox's, already has one) and @err filled.
+ */
+int sc_apply_listening(const struct sc_program *prog, char *err, size_t errlen);
 
 /**
  * struct sc_trace - what one run of a program did

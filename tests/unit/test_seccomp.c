@@ -11,6 +11,7 @@
  * rules, every comparison and masks.
  */
 #include <check.h>
+#include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -358,6 +359,117 @@ START_TEST(test_allow_everything_needs_no_program)
 	ck_assert_int_eq(
 		sc_lower(ctx, resolve("sc_open"), AUDIT_ARCH_X86_64, &prog), 0);
 	ck_assert(!prog->needed);
+}
+END_TEST
+
+/* ---- a notified call (polc run's connect(2) mediation) ------------------
+ */
+
+/* What the kernel returns when one filter says @earlier and a later one
+ * @later: the more restrictive action, the later filter's on a tie. */
+static uint32_t kernel_takes(uint32_t earlier, uint32_t later)
+{
+	int32_t e = (int32_t)(earlier & SECCOMP_RET_ACTION_FULL);
+	int32_t l = (int32_t)(later & SECCOMP_RET_ACTION_FULL);
+
+	return e < l ? earlier : later;
+}
+
+/* The filter sc_notify_calls() folds in: it notifies @nr, kills other
+ * architectures and fails x32 calls with ENOSYS. */
+static uint32_t notifying_filter(const struct seccomp_data *d, uint32_t arch,
+				 int nr)
+{
+	if (d->arch != arch)
+		return SECCOMP_RET_KILL_PROCESS;
+	if (arch == AUDIT_ARCH_X86_64 && (uint32_t)d->nr >= 0x40000000)
+		return SECCOMP_RET_ERRNO | ENOSYS;
+	return d->nr == nr ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ALLOW;
+}
+
+/*
+ * sc_notify_calls(@p's program, connect) against the two filters it
+ * replaces, on every number with its arguments' boundaries, x32 numbers
+ * and a foreign architecture.  Returns the vectors checked.
+ */
+static size_t check_notified(const struct ir_policy *p, uint32_t arch)
+{
+	const struct sc_program *prog, *both;
+	int nr = seccomp_syscall_resolve_name_arch(arch, "connect");
+	size_t checked = 0, mismatches = 0, steps;
+
+	ck_assert_int_eq(sc_lower(ctx, p, arch, &prog), 0);
+	ck_assert_int_eq(sc_notify_calls(ctx, prog, (uint32_t)nr, &both), 0);
+	ck_assert(both->needed && both->notifies);
+	for (uint32_t i = 0; i < 1024 + 64 + 1; i++) {
+		struct seccomp_data d = { .nr = (int)i, .arch = arch };
+
+		if (i >= 1024 && i < 1024 + 64)
+			d.nr = (int)(0x40000000 + i - 1024);
+		if (i == 1024 + 64)
+			d.arch = AUDIT_ARCH_I386;
+		const char *name = oracle_sc_name(arch, (uint32_t)d.nr);
+		for (unsigned a = 0; a < 6; a++) {
+			uint64_t v[MAX_VALUES];
+			size_t n =
+				oracle_sc_boundaries(p, name, a, v, MAX_VALUES);
+
+			for (size_t k = 0; k < n; k++) {
+				struct seccomp_data e = d;
+
+				e.args[a] = v[k];
+				uint32_t want = kernel_takes(
+					notifying_filter(&e, arch, nr),
+					prog->needed
+						? interpret(prog, &e, &steps)
+						: SECCOMP_RET_ALLOW);
+				uint32_t got = interpret(both, &e, &steps);
+
+				checked++;
+				if (got != want && mismatches++ < 5)
+					fprintf(stderr,
+						"notify mismatch: %s nr 0x%x "
+						"arch 0x%x arg%u %llx: 0x%08x, "
+						"two filters 0x%08x\n",
+						p->profile, (unsigned)e.nr,
+						e.arch, a,
+						(unsigned long long)v[k], got,
+						want);
+			}
+		}
+	}
+	ck_assert_msg(mismatches == 0, "%zu mismatches", mismatches);
+	return checked;
+}
+
+START_TEST(test_notified_call_decides_as_two_filters)
+{
+	size_t checked = 0;
+
+	unit_add(ctx, &unit, "t.pol", overlap_src);
+	unit_add(ctx, &unit, "n.pol",
+		 "profile sc_logs {\n"
+		 "    syscall default log;\n"
+		 "    syscall errno 13 connect if arg2 > 16;\n"
+		 "    syscall trap accept;\n"
+		 "    syscall kill_thread bind;\n"
+		 "}\n"
+		 "profile sc_open {\n    network allow;\n}\n");
+	for (size_t i = 0;
+	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
+		checked += check_notified(resolve(stdlib_profiles[i]),
+					  AUDIT_ARCH_X86_64);
+		checked += check_notified(resolve(stdlib_profiles[i]),
+					  AUDIT_ARCH_AARCH64);
+	}
+	static const char *const built[] = { "sc_overlap", "sc_logs",
+					     "sc_open" };
+	for (size_t i = 0; i < sizeof(built) / sizeof(*built); i++) {
+		checked += check_notified(resolve(built[i]), AUDIT_ARCH_X86_64);
+		checked +=
+			check_notified(resolve(built[i]), AUDIT_ARCH_AARCH64);
+	}
+	ck_assert_uint_gt(checked, 30 * 1024);
 }
 END_TEST
 
@@ -758,6 +870,7 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
 	tcase_add_test(tc, test_docker_profile_peels_within_the_bounds);
 	tcase_add_test(tc, test_allow_everything_needs_no_program);
+	tcase_add_test(tc, test_notified_call_decides_as_two_filters);
 	tcase_add_test(tc,
 		       test_oci_export_of_stdlib_profiles_agrees_with_the_ir);
 	tcase_add_test(tc,
