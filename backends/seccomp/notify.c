@@ -2,26 +2,25 @@
  * notify.c - a program that also sends one system call to a supervisor.
  *
  * The kernel runs every loaded filter and takes the most restrictive
- * action, the later filter's on a tie.  So a notifying filter loaded
- * before @prog can be folded into @prog: each return of @prog is replaced
- * by a jump to a short tail that asks what the notifying filter would
- * have answered (it looks at the architecture and the number only) and
- * returns the more restrictive of the two.  A return the notifying filter
- * can never beat stays as it is.  The tails follow the program, so every
- * new jump goes forward, as classic BPF requires, and no jump of @prog
- * moves.  One program costs the kernel one compilation and one attach.
+ * action, the later filter's on a tie.  So a filter that notifies one
+ * call, loaded before @prog, can be folded into @prog: each return that a
+ * notification would beat (allow, log, trace) becomes a jump to a short
+ * tail that notifies when the call is the one notified and returns as
+ * before otherwise.  The tails follow the program, so every new jump goes
+ * forward, as classic BPF requires, and no jump of @prog moves.  The
+ * notifying filter's other answers never win over a program of
+ * sc_lower(), which kills the calls of other architectures and refuses
+ * x32 calls at least as strictly as ENOSYS: the tails need not ask.  One
+ * program costs the kernel one compilation and one attach, and every
+ * instruction more costs its compiler time at each start.
  */
 #include "backends/seccomp/seccomp.h"
 
-#include <errno.h>
-#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 
 #include "common/ctx.h"
 #include "common/diag.h"
-
-enum { X32_SYSCALL_BIT = 0x40000000 };
 
 /* The kernel's order of actions: the smaller, the more restrictive. */
 static int32_t severity(uint32_t value)
@@ -29,104 +28,26 @@ static int32_t severity(uint32_t value)
 	return (int32_t)(value & SECCOMP_RET_ACTION_FULL);
 }
 
-/* What the kernel returns when one filter says @earlier and a later one
- * @later. */
-static uint32_t combined(uint32_t earlier, uint32_t later)
-{
-	return severity(earlier) < severity(later) ? earlier : later;
-}
-
-/* The answers of the notifying filter, by what the call is. */
-struct answers {
-	uint32_t other_arch, x32, notified, rest;
-};
-
-/* Whether @a can change a return of @value at all. */
-static bool changes(const struct answers *a, uint32_t value)
-{
-	return combined(a->other_arch, value) != value ||
-	       combined(a->x32, value) != value ||
-	       combined(a->notified, value) != value ||
-	       combined(a->rest, value) != value;
-}
-
-/* Instructions being emitted forward; jumps are relative to the next. */
-struct tail {
-	struct sock_filter *insns;
-	size_t len;
-};
-
-static void put(struct tail *t, uint16_t code, uint32_t k, uint8_t jt,
-		uint8_t jf)
-{
-	t->insns[t->len++] = (struct sock_filter){ code, jt, jf, k };
-}
-
-/* Return combined(@answer, @value) when the accumulator equals (@op
- * BPF_JEQ) or reaches (BPF_JGE) @k, else go on. */
-static void test(struct tail *t, uint16_t op, uint32_t k, uint32_t answer,
-		 uint32_t value)
-{
-	uint32_t result = combined(answer, value);
-
-	if (result == value)
-		return;
-	put(t, BPF_JMP | op | BPF_K, k, 0, 1);
-	put(t, BPF_RET | BPF_K, result, 0, 0);
-}
-
-/* The tail that replaces the returns of @value. */
-static void emit_tail(struct tail *t, const struct answers *a, uint32_t arch,
-		      uint32_t nr, uint32_t value)
-{
-	uint32_t arch_result = combined(a->other_arch, value);
-
-	if (arch_result != value) {
-		put(t, BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch), 0, 0);
-		put(t, BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0);
-		put(t, BPF_RET | BPF_K, arch_result, 0, 0);
-	}
-	put(t, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0,
-	    0);
-	if (arch == AUDIT_ARCH_X86_64)
-		test(t, BPF_JGE, X32_SYSCALL_BIT, a->x32, value);
-	test(t, BPF_JEQ, nr, a->notified, value);
-	put(t, BPF_RET | BPF_K, combined(a->rest, value), 0, 0);
-}
-
 int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 		    uint32_t nr, const struct sc_program **out)
 {
-	struct arena *arena = &ctx->arena;
-	static const struct sock_filter allow_all =
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	const struct answers a = {
-		.other_arch = SECCOMP_RET_KILL_PROCESS,
-		.x32 = SECCOMP_RET_ERRNO | ENOSYS,
-		.notified = SECCOMP_RET_USER_NOTIF,
-		.rest = SECCOMP_RET_ALLOW,
-	};
-	/* A program with nothing to refuse is not loaded: it allows all. */
-	const struct sock_filter *in = prog->needed ? prog->insns : &allow_all;
-	size_t len = prog->needed ? prog->len : 1;
-	/* Each distinct value gets one tail, of at most 9 instructions. */
-	enum { MAX_TAIL = 9 };
-	uint32_t *values = arena_alloc(arena, len * sizeof(*values));
-	size_t *starts = arena_alloc(arena, len * sizeof(*starts));
-	struct tail t = {
-		.insns = arena_alloc(arena,
-				     len * (1 + MAX_TAIL) * sizeof(*t.insns)),
-	};
-	struct sc_program *p = arena_alloc(arena, sizeof(*p));
-	size_t nvalues = 0;
+	/* Emitted even when not needed: it still kills other architectures. */
+	const struct sock_filter *in = prog->insns;
+	size_t len = prog->len;
+	enum { TAIL = 4 }; /* ld nr; jeq nr; ret notify; ret as before */
+	uint32_t *values = arena_alloc(&ctx->arena, len * sizeof(*values));
+	size_t *starts = arena_alloc(&ctx->arena, len * sizeof(*starts));
+	struct sock_filter *insns = arena_alloc(
+		&ctx->arena, len * (1 + TAIL) * sizeof(*insns));
+	struct sc_program *p = arena_alloc(&ctx->arena, sizeof(*p));
+	size_t n = len, nvalues = 0;
 
-	if (arena_failed(arena)) {
+	if (arena_failed(&ctx->arena)) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp", "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++)
-		t.insns[t.len++] = in[i];
+		insns[i] = in[i];
 	for (size_t i = 0; i < len; i++) {
 		uint32_t value = in[i].k;
 		size_t v = 0;
@@ -141,28 +62,36 @@ int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 				     i);
 			return -1;
 		}
-		if (!changes(&a, value))
+		if (severity(SECCOMP_RET_USER_NOTIF) >= severity(value))
 			continue;
 		while (v < nvalues && values[v] != value)
 			v++;
 		if (v == nvalues) {
 			values[nvalues] = value;
-			starts[nvalues++] = t.len;
-			emit_tail(&t, &a, prog->arch, nr, value);
+			starts[nvalues++] = n;
+			insns[n++] = (struct sock_filter)BPF_STMT(
+				BPF_LD | BPF_W | BPF_ABS,
+				offsetof(struct seccomp_data, nr));
+			insns[n++] = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1);
+			insns[n++] = (struct sock_filter)BPF_STMT(
+				BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+			insns[n++] = (struct sock_filter)BPF_STMT(
+				BPF_RET | BPF_K, value);
 		}
-		t.insns[i] = (struct sock_filter)BPF_JUMP(
+		insns[i] = (struct sock_filter)BPF_JUMP(
 			BPF_JMP | BPF_JA, (uint32_t)(starts[v] - i - 1), 0, 0);
 	}
-	if (t.len > BPF_MAXINSNS) {
+	if (n > BPF_MAXINSNS) {
 		diag_subject(ctx, DIAG_ERROR, "seccomp",
 			     "with the notified call the program has %zu "
 			     "instructions; the kernel takes at most %d",
-			     t.len, BPF_MAXINSNS);
+			     n, BPF_MAXINSNS);
 		return -1;
 	}
 	*p = *prog;
-	p->insns = t.insns;
-	p->len = t.len;
+	p->insns = insns;
+	p->len = n;
 	p->needed = true;
 	p->notifies = true;
 	*out = p;

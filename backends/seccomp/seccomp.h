@@ -83,12 +83,14 @@ int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
 		       struct sc_plan_record *record);
 
 /*
- * *@out: @prog, except that a call to @nr it would let through (allow, log
- * or trace) goes to a user-space supervisor (SECCOMP_RET_USER_NOTIF).  It
- * decides every call exactly as the kernel would with @prog loaded over a
- * filter that notifies @nr, kills the calls of other architectures and
- * fails x32 calls with ENOSYS, in one program instead of two.  Allocated
- * in ctx's arena.  Returns 0, or -1 with errors reported.
+ * *@out: @prog, a program of sc_lower() (needed or not), except that a
+ * call to @nr it would let through (allow, log or trace) goes to a
+ * user-space supervisor (SECCOMP_RET_USER_NOTIF).  It decides every call
+ * exactly as the kernel would with @prog loaded over a filter that
+ * notifies @nr, kills the calls of other architectures and fails x32
+ * calls with ENOSYS, in one program instead of two, four instructions
+ * longer per value that changes.  Allocated in ctx's arena.  Returns 0, or
+ * -1 with errors reported.
  */
 int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 		    uint32_t nr, const struct sc_program **out);
@@ -149,6 +151,7 @@ int sc_export_oci(struct polc_ctx *ctx, const struct ir_policy *p,
 		  uint32_t arch, FILE *out);
 
 /* ---- shared by lower.c and oci.c ---- */
+
 
 /* The SECCOMP_RET_* value of @action (with @err for errno). */
 uint32_t sc_action_value(enum ir_sys_action action, unsigned err);
