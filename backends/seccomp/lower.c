@@ -1293,7 +1293,11 @@ static int lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	for (size_t i = 0; i < e.len; i++)
 		insns[i] = e.rev[e.len - 1 - i];
 	prog->insns = insns;
-	prog->len = e.len;
+	prog->len = sc_tidy(ctx, insns, e.len);
+	if (arena_failed(&ctx->arena)) {
+		diag_subject(ctx, DIAG_ERROR, "seccomp", "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -37,8 +37,8 @@ int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 	enum { TAIL = 4 }; /* ld nr; jeq nr; ret notify; ret as before */
 	uint32_t *values = arena_alloc(&ctx->arena, len * sizeof(*values));
 	size_t *starts = arena_alloc(&ctx->arena, len * sizeof(*starts));
-	struct sock_filter *insns = arena_alloc(
-		&ctx->arena, len * (1 + TAIL) * sizeof(*insns));
+	struct sock_filter *insns =
+		arena_alloc(&ctx->arena, len * (1 + TAIL) * sizeof(*insns));
 	struct sc_program *p = arena_alloc(&ctx->arena, sizeof(*p));
 	size_t n = len, nvalues = 0;
 

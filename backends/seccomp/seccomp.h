@@ -83,6 +83,15 @@ int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
 		       struct sc_plan_record *record);
 
 /*
+ * The last step of sc_lower(): drop from @insns[@len] what never changes a
+ * decision (instructions no path reaches, jumps that can only go to the
+ * next instruction, loads of the word the accumulator already holds) and
+ * re-aim the jumps.  Returns the new length.  Scratch comes from ctx's
+ * arena (on failure, @insns are left as they were).
+ */
+size_t sc_tidy(struct polc_ctx *ctx, struct sock_filter *insns, size_t len);
+
+/*
  * *@out: @prog, a program of sc_lower() (needed or not), except that a
  * call to @nr it would let through (allow, log or trace) goes to a
  * user-space supervisor (SECCOMP_RET_USER_NOTIF).  It decides every call
@@ -151,7 +160,6 @@ int sc_export_oci(struct polc_ctx *ctx, const struct ir_policy *p,
 		  uint32_t arch, FILE *out);
 
 /* ---- shared by lower.c and oci.c ---- */
-
 
 /* The SECCOMP_RET_* value of @action (with @err for errno). */
 uint32_t sc_action_value(enum ir_sys_action action, unsigned err);

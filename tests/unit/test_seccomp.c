@@ -249,6 +249,41 @@ START_TEST(test_stdlib_plans_are_the_search_s)
 }
 END_TEST
 
+/*
+ * sc_tidy() leaves nothing for a second pass: no instruction of a stdlib
+ * program is unreachable, a jump to the next one or a load of what the
+ * accumulator holds.  (That it changes no decision, the tests above and
+ * below check on every number.)
+ */
+START_TEST(test_stdlib_programs_are_tidy)
+{
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
+					   AUDIT_ARCH_AARCH64 };
+
+	for (size_t i = 0;
+	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
+		const struct ir_policy *p = resolve(stdlib_profiles[i]);
+
+		for (size_t a = 0; a < 2; a++) {
+			const struct sc_program *prog;
+
+			ck_assert_int_eq(sc_lower(ctx, p, arches[a], &prog), 0);
+			struct sock_filter *copy = arena_alloc(
+				&ctx->arena, prog->len * sizeof(*copy));
+			memcpy(copy, prog->insns, prog->len * sizeof(*copy));
+			ck_assert_uint_eq(sc_tidy(ctx, copy, prog->len),
+					  prog->len);
+		}
+	}
+	/* The default profile's personality(2) rules: one test of arg0's
+	 * upper half and one load of its lower half, not one per rule. */
+	const struct sc_program *prog;
+	ck_assert_int_eq(
+		sc_lower(ctx, resolve("default"), AUDIT_ARCH_X86_64, &prog), 0);
+	ck_assert_uint_le(prog->len, 66);
+}
+END_TEST
+
 /* Overlapping rules of every action, every comparison, masks, two args. */
 static const char overlap_src[] =
 	"profile sc_overlap {\n"
@@ -865,6 +900,7 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_interpreter_refuses_what_the_kernel_refuses);
 	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
 	tcase_add_test(tc, test_stdlib_plans_are_the_search_s);
+	tcase_add_test(tc, test_stdlib_programs_are_tidy);
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
 	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
