@@ -7,11 +7,14 @@
  * $XDG_CONFIG_HOME/polc (default ~/.config/polc); the embedded stdlib comes
  * last.  The built-in variables get their values here too (set_variables).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -237,23 +240,105 @@ static bool want_colour(const char *when)
 	return isatty(STDERR_FILENO) && !(no_colour && *no_colour);
 }
 
-/*
- * The account of @uid in /etc/passwd, or NULL.  polc is linked statically
- * (CMakeLists.txt), and a static glibc could load the modules getpwuid()
- * would ask (LDAP, systemd-homed) only from the glibc it was built with;
- * $HOME and $USER, which a login sets, cover such accounts.
+/**
+ * struct account - a user's entry in /etc/passwd
+ * @name: the login name
+ * @home: the home directory
  */
-static const struct passwd *local_account(uid_t uid)
-{
-	FILE *f = fopen("/etc/passwd", "re");
-	const struct passwd *pw = NULL;
+struct account {
+	char name[256];
+	char home[PATH_MAX];
+};
 
-	if (!f)
-		return NULL;
-	while ((pw = fgetpwent(f)) && pw->pw_uid != uid)
-		;
-	fclose(f);
-	return pw;
+/*
+ * Whether the /etc/passwd line [@line, @end) is @uid's (name, password,
+ * uid, gid, gecos, home and an optional shell, split at colons, after
+ * leading blanks; '#' starts a comment), with its name and home in *@a.
+ * A uid with a sign or blanks in it, which strtoul() would take, matches
+ * nothing: no system writes one.
+ */
+static bool account_line(const char *line, const char *end, uid_t uid,
+			 struct account *a)
+{
+	const char *field[6];
+	size_t len[6], n = 0;
+	unsigned long long id = 0;
+
+	while (line < end && (*line == ' ' || *line == '\t'))
+		line++;
+	if (line == end || *line == '#')
+		return false;
+	for (const char *p = line; n < 6; n++) {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (!colon && n < 5)
+			return false;
+		field[n] = p;
+		len[n] = (size_t)((colon ? colon : end) - p);
+		p = colon ? colon + 1 : end;
+	}
+	if (!len[2] || len[0] >= sizeof(a->name) || len[5] >= sizeof(a->home))
+		return false;
+	for (size_t i = 0; i < len[2]; i++) {
+		if (field[2][i] < '0' || field[2][i] > '9' || id > UINT32_MAX)
+			return false;
+		id = id * 10 + (unsigned)(field[2][i] - '0');
+	}
+	if (id != uid)
+		return false;
+	memcpy(a->name, field[0], len[0]);
+	a->name[len[0]] = '\0';
+	memcpy(a->home, field[5], len[5]);
+	a->home[len[5]] = '\0';
+	return true;
+}
+
+/*
+ * The account of @uid in /etc/passwd into *@a; false when there is none.
+ * polc is linked statically (CMakeLists.txt), and a static glibc could
+ * load the modules getpwuid() would ask (LDAP, systemd-homed) only from
+ * the glibc it was built with; $HOME and $USER, which a login sets, cover
+ * such accounts.  Read with read(2), not stdio: polc run pays this at
+ * every start, and fgetpwent() took four times as long.  A line longer
+ * than 8 KiB is skipped.
+ */
+static bool local_account(uid_t uid, struct account *a)
+{
+	char buf[8192];
+	size_t have = 0; /* bytes of a line begun, at the start of buf */
+	bool found = false, overlong = false;
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && !found) {
+		ssize_t got = read(fd, buf + have, sizeof(buf) - have);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		bool end = got <= 0;
+		const char *line = buf, *stop = buf + have + (end ? 0 : got);
+		const char *nl;
+
+		/* Whole lines; at the end, the last one without its newline. */
+		while (!found && line < stop &&
+		       ((nl = memchr(line, '\n', (size_t)(stop - line))) ||
+			end)) {
+			found = !overlong &&
+				account_line(line, nl ? nl : stop, uid, a);
+			overlong = false;
+			line = nl ? nl + 1 : stop;
+		}
+		if (end)
+			break;
+		/* Keep the line begun; one longer than buf is skipped. */
+		have = (size_t)(stop - line);
+		overlong |= have == sizeof(buf);
+		if (have == sizeof(buf))
+			have = 0;
+		memmove(buf, line, have);
+	}
+	if (fd >= 0)
+		close(fd);
+	return found;
 }
 
 /*
@@ -267,14 +352,16 @@ static int set_variables(struct cli *cli)
 	static const char *const xdg[] = { "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
 					   "XDG_DATA_HOME", "XDG_STATE_HOME",
 					   "XDG_RUNTIME_DIR" };
-	const struct passwd *pw = local_account(getuid());
+	struct account account;
+	const struct account *pw =
+		local_account(getuid(), &account) ? &account : NULL;
 	char uid[24], cwd[4096];
 	const char *env[CLI_VARIABLES];
 	int rc = 0;
 
 	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
 	env[0] = getenv("HOME") && getenv("HOME")[0] == '/' ? getenv("HOME")
-		 : pw					    ? pw->pw_dir
+		 : pw					    ? pw->home
 							    : NULL;
 	/* $WORKDIR from the environment when a shell has it, as for HOME. */
 	env[1] = getenv("WORKDIR") && getenv("WORKDIR")[0] == '/'
@@ -284,7 +371,7 @@ static int set_variables(struct cli *cli)
 			 ? getenv("TMPDIR")
 			 : NULL;
 	env[3] = uid;
-	env[4] = pw ? pw->pw_name : getenv("USER");
+	env[4] = pw ? pw->name : getenv("USER");
 	for (size_t v = 0; v < CLI_VARIABLES; v++) {
 		const char *value =
 			cli->variables[v] ? cli->variables[v] : env[v];
