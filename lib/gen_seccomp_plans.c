@@ -7,8 +7,9 @@
  *
  * It resolves every profile of the embedded library, with fixed values
  * for the built-in variables (no syscall rule depends on them), lowers
- * each for every architecture with the search, and writes one entry per
- * distinct planner input.  Any diagnostic fails the build.
+ * each for every architecture with the search, and writes one plan per
+ * distinct planner input and one program per distinct program key.  Any
+ * diagnostic fails the build.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,56 @@ static void put_bytes(FILE *out, const char *name, unsigned index,
 	fputs(len ? "\n};\n" : " 0 };\n", out);
 }
 
+struct program {
+	unsigned char *key;
+	size_t keylen;
+	const struct sc_program *prog;
+};
+
+/* Write @prog down under its key (sc_program_key()), once per key. */
+static int add_program(struct program *programs, size_t *n, size_t max,
+		       const struct ir_policy *p, uint32_t arch,
+		       const struct sc_program *prog)
+{
+	size_t cap = 64 * 1024;
+	unsigned char *key = malloc(cap);
+	size_t len = key ? sc_program_key(p, arch, key, cap) : 0;
+
+	if (!len) {
+		free(key);
+		return -1;
+	}
+	for (size_t k = 0; k < *n; k++)
+		if (programs[k].keylen == len &&
+		    !memcmp(programs[k].key, key, len)) {
+			free(key);
+			return 0;
+		}
+	if (*n == max) {
+		free(key);
+		return -1;
+	}
+	programs[(*n)++] = (struct program){ key, len, prog };
+	return 0;
+}
+
+static void put_program(FILE *out, unsigned index, const struct program *pr)
+{
+	const struct sc_program *prog = pr->prog;
+
+	put_bytes(out, "program_key", index, pr->key, pr->keylen);
+	fprintf(out, "static const struct sock_filter insns%u[] = {", index);
+	for (size_t i = 0; i < prog->len; i++)
+		fprintf(out, "\n\t{ 0x%x, %u, %u, 0x%x },", prog->insns[i].code,
+			prog->insns[i].jt, prog->insns[i].jf,
+			(unsigned)prog->insns[i].k);
+	fputs("\n};\n", out);
+	fprintf(out, "static const char *skipped%u[] = {", index);
+	for (size_t i = 0; i < prog->nskipped; i++)
+		fprintf(out, " \"%s\",", prog->skipped[i]);
+	fputs(" NULL };\n", out);
+}
+
 static int fail(polc_ctx *ctx, const char *what)
 {
 	polc_diagnostics_print(ctx, stderr, POLC_DIAG_TEXT, false);
@@ -56,7 +107,8 @@ int main(int argc, char **argv)
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
 					   AUDIT_ARCH_AARCH64 };
 	struct entry entries[256];
-	size_t n = 0;
+	struct program programs[256];
+	size_t n = 0, nprograms = 0;
 	int rc;
 
 	if (argc != 2) {
@@ -91,6 +143,11 @@ int main(int argc, char **argv)
 				if (sc_lower_recording(ctx, p, arches[a], &prog,
 						       &r) != 0)
 					return fail(ctx, it->name->text);
+				if (add_program(programs, &nprograms,
+						sizeof(programs) /
+							sizeof(*programs),
+						p, arches[a], prog) != 0)
+					return fail(ctx, "too many programs");
 				while (k < n &&
 				       !(entries[k].keylen == r.keylen &&
 					 !memcmp(entries[k].key, r.key,
@@ -130,11 +187,27 @@ int main(int argc, char **argv)
 			entries[i].keylen, i, entries[i].shapelen);
 	fprintf(out, "\t{ 0 },\n};\nconst size_t sc_known_plan_count = %zu;\n",
 		n);
+	for (size_t i = 0; i < nprograms; i++)
+		put_program(out, (unsigned)i, &programs[i]);
+	fputs("\nconst struct sc_known_program sc_known_programs[] = {\n", out);
+	for (size_t i = 0; i < nprograms; i++)
+		fprintf(out,
+			"\t{ program_key%zu, %zu, insns%zu, %zu, %s, %s, "
+			"skipped%zu, %zu },\n",
+			i, programs[i].keylen, i, programs[i].prog->len,
+			programs[i].prog->needed ? "true" : "false",
+			programs[i].prog->notifies ? "true" : "false", i,
+			programs[i].prog->nskipped);
+	fprintf(out,
+		"\t{ 0 },\n};\nconst size_t sc_known_program_count = %zu;\n",
+		nprograms);
 	if (fclose(out) != 0 || rename(tmp, argv[1]) != 0) {
 		perror(argv[1]);
 		return 1;
 	}
 	free(tmp);
+	for (size_t i = 0; i < nprograms; i++)
+		free(programs[i].key);
 	polc_ctx_free(ctx);
 	return 0;
 }

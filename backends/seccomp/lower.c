@@ -1233,6 +1233,21 @@ static int lower(struct polc_ctx *ctx, const struct ir_policy *p, uint32_t arch,
 	}
 	*out = prog;
 	prog->arch = arch;
+	const struct sc_known_program *known =
+		use_known ? sc_known_program(p, arch) : NULL;
+	if (known) {
+		*prog = (struct sc_program){
+			.arch = arch,
+			.insns = known->insns,
+			.len = known->len,
+			.needed = known->needed,
+			.notifies = known->notifies,
+			.skipped = known->skipped,
+			.nskipped = known->nskipped,
+			.known_plan = true,
+		};
+		return 0;
+	}
 	if (collect(ctx, p, arch, prog, &all, &n) != 0)
 		return -1;
 	prog->notifies |= st->sys_default == IR_SYS_NOTIFY;

@@ -10,10 +10,16 @@
  * shape the search found.  sc_lower() takes a recorded shape when its
  * input equals a key byte for byte, so the program is the one the search
  * would make; any other input is searched as ever.
+ *
+ * It also writes down each whole program, under the rules it came from
+ * (sc_program_key()): a profile with the syscall rules of a stdlib
+ * profile gets its program without lowering at all (known.c).
  */
 #ifndef POLC_BACKENDS_SECCOMP_PLANS_H
 #define POLC_BACKENDS_SECCOMP_PLANS_H
 
+#include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +32,19 @@ struct sc_known_plan {
 
 extern const struct sc_known_plan sc_known_plans[];
 extern const size_t sc_known_plan_count;
+
+/* A program as sc_lower() made it, under sc_program_key()'s bytes. */
+struct sc_known_program {
+	const unsigned char *key;
+	size_t keylen;
+	const struct sock_filter *insns;
+	size_t len;
+	bool needed, notifies;
+	const char **skipped;
+	size_t nskipped;
+};
+
+extern const struct sc_known_program sc_known_programs[];
+extern const size_t sc_known_program_count;
 
 #endif

@@ -31,8 +31,8 @@ struct ir_policy;
  * @needed: false when the policy allows every call (nothing to load)
  * @notifies: some rule's action is notify (needs a listener to run)
  * @skipped: names of syscalls some rule names that @arch lacks, @nskipped
- * @known_plan: the decision tree's shape came from a plan made when polc
- *              was built (plans.h), not from a search now
+ * @known_plan: the program, or its decision tree's shape, was made when
+ *              polc was built (plans.h), not searched for now
  */
 struct sc_program {
 	uint32_t arch;
@@ -81,6 +81,22 @@ struct sc_plan_record {
 int sc_lower_recording(struct polc_ctx *ctx, const struct ir_policy *p,
 		       uint32_t arch, const struct sc_program **out,
 		       struct sc_plan_record *record);
+
+/*
+ * The bytes that decide @p's program for @arch: the architecture, the
+ * syscall default and each Linux syscall rule's name, action, errno and
+ * conditions, in the IR's order.  Into @buf[@cap]; returns their length,
+ * or 0 when they do not fit.  polc-gen-seccomp-plans files the programs
+ * it makes under them (plans.h).
+ */
+size_t sc_program_key(const struct ir_policy *p, uint32_t arch,
+		      unsigned char *buf, size_t cap);
+
+struct sc_known_program;
+
+/* The program made when polc was built for @p's key on @arch, or NULL. */
+const struct sc_known_program *sc_known_program(const struct ir_policy *p,
+						uint32_t arch);
 
 /*
  * The last step of sc_lower(): drop from @insns[@len] what never changes a

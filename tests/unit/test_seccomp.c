@@ -244,7 +244,84 @@ START_TEST(test_stdlib_plans_are_the_search_s)
 			ck_assert_uint_eq(known->len, searched->len);
 			ck_assert(!memcmp(known->insns, searched->insns,
 					  known->len * sizeof(*known->insns)));
+			ck_assert_int_eq(known->needed, searched->needed);
+			ck_assert_int_eq(known->notifies, searched->notifies);
+			ck_assert_uint_eq(known->nskipped, searched->nskipped);
+			for (size_t k = 0; k < known->nskipped; k++)
+				ck_assert_str_eq(known->skipped[k],
+						 searched->skipped[k]);
+			/* The whole program was made at build time. */
+			ck_assert_ptr_nonnull(sc_known_program(p, arches[a]));
 		}
+	}
+}
+END_TEST
+
+/* @p's program is the search's, instruction for instruction. */
+static void check_is_the_search_s(const struct ir_policy *p, uint32_t arch,
+				  const char *what)
+{
+	const struct sc_program *got, *searched;
+	struct sc_plan_record r;
+
+	ck_assert_int_eq(sc_lower(ctx, p, arch, &got), 0);
+	ck_assert_int_eq(sc_lower_recording(ctx, p, arch, &searched, &r), 0);
+	ck_assert_msg(got->len == searched->len &&
+			      !memcmp(got->insns, searched->insns,
+				      got->len * sizeof(*got->insns)),
+		      "%s: not the search's program", what);
+}
+
+/*
+ * A program made at build time is taken for exactly its input: with any
+ * one field that lowering reads changed in the default profile's rules,
+ * the program is the one the search makes for the changed rules.  (Were
+ * the field missing from sc_program_key(), the old program would come.)
+ */
+START_TEST(test_known_programs_need_their_exact_input)
+{
+	const struct ir_policy *p = resolve("default");
+	size_t k = 0;
+
+	/* A rule with conditions and an errno: personality(2)'s. */
+	while (k < p->nsys &&
+	       !(p->sys[k].nconds && p->sys[k].action == IR_SYS_ERRNO))
+		k++;
+	ck_assert_uint_lt(k, p->nsys);
+	ck_assert_ptr_nonnull(sc_known_program(p, AUDIT_ARCH_X86_64));
+	for (int change = 0; change < 11; change++) {
+		struct ir_policy q = *p;
+		struct ir_sys_rule *sys =
+			arena_alloc(&ctx->arena, p->nsys * sizeof(*sys));
+		struct ir_sys_cond *conds = arena_alloc(
+			&ctx->arena, p->sys[k].nconds * sizeof(*conds));
+		uint32_t arch = AUDIT_ARCH_X86_64;
+
+		memcpy(sys, p->sys, p->nsys * sizeof(*sys));
+		memcpy(conds, p->sys[k].conds,
+		       p->sys[k].nconds * sizeof(*conds));
+		sys[k].conds = conds;
+		q.sys = sys;
+		switch (change) {
+		case 0: sys[k].action = IR_SYS_KILL; break;
+		case 1: sys[k].errno_value += 1; break;
+		case 2: sys[k].syscall = "getpid"; break;
+		case 3: sys[k].platforms = IR_MACOS; break;
+		case 4: conds[0].arg = (conds[0].arg + 1) % 6; break;
+		case 5:
+			conds[0].op = conds[0].op == IR_CMP_EQ ? IR_CMP_NE
+							       : IR_CMP_EQ;
+			break;
+		case 6: conds[0].mask = 0xff; break;
+		case 7: conds[0].value += 1; break;
+		case 8: sys[k].nconds -= 1; break;
+		case 9:
+			q.settings[ir_platform_index(IR_LINUX)].sys_default =
+				IR_SYS_ERRNO;
+			break;
+		case 10: arch = AUDIT_ARCH_AARCH64; break;
+		}
+		check_is_the_search_s(&q, arch, "a changed rule");
 	}
 }
 END_TEST
@@ -901,6 +978,7 @@ Suite *suite_seccomp(void)
 	tcase_add_test(tc, test_stdlib_profiles_agree_with_the_ir);
 	tcase_add_test(tc, test_stdlib_plans_are_the_search_s);
 	tcase_add_test(tc, test_stdlib_programs_are_tidy);
+	tcase_add_test(tc, test_known_programs_need_their_exact_input);
 	tcase_add_test(tc, test_overlapping_rules_agree_with_the_ir);
 	tcase_add_test(tc, test_far_jumps_agree_with_the_ir);
 	tcase_add_test(tc, test_undecided_numbers_load_no_argument);
