@@ -58,6 +58,12 @@ struct materializer {
 	 * rules come sorted, so lookups in one directory come together. */
 	const char *last_dir;
 	uint32_t last_index;
+	/* The parent canonical_at() resolved last, as written (@parent_len
+	 * bytes at @parent_of), and what it resolved to: sorted rules come in
+	 * runs of siblings, which skip the parent's hashing and lookup. */
+	const char *parent_of, *parent_canonical;
+	size_t parent_len;
+	mode_t parent_mode;
 };
 
 struct canon_entry {
@@ -625,12 +631,20 @@ static const char *canonical_at(struct materializer *m, const char *path,
 		return hit->canonical;
 	}
 	mode_t parent_mode = S_IFDIR;
-	const char *parent =
-		slash == path ? "/"
-			      : canonical_at(m, path, (size_t)(slash - path),
-					     depth, &parent_mode);
 	size_t nlen = n - (size_t)(slash + 1 - path);
 	size_t plen = slash == path ? 0 : (size_t)(slash - path);
+	const char *parent = "/";
+	if (plen && plen == m->parent_len &&
+	    !memcmp(path, m->parent_of, plen)) {
+		parent = m->parent_canonical;
+		parent_mode = m->parent_mode;
+	} else if (plen) {
+		parent = canonical_at(m, path, plen, depth, &parent_mode);
+		m->parent_of = path;
+		m->parent_len = plen;
+		m->parent_canonical = parent;
+		m->parent_mode = parent_mode;
+	}
 	/* Most names lie in a parent that is canonical as written: then the
 	 * whole of @path is the name in the canonical parent, as it is. */
 	const char *joined = path[n] == '\0' && !strncmp(parent, path, plen) &&
