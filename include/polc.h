@@ -193,18 +193,19 @@ enum {
  * Run the command of @opts under PROFILE: resolve, lower for Landlock and
  * seccomp, materialise; then the calling process becomes the command's
  * supervisor: it applies the ruleset to itself (a private mount namespace,
- * the Landlock domain, no CAP_SYS_ADMIN or CAP_PERFMON) and starts the
- * command, which sets no_new_privs, closes inherited descriptors above 2,
- * loads the seccomp program and executes with the environment the policy
- * allows; the supervisor answers the command's connect(2) calls, forwards
- * SIGINT, SIGTERM, SIGHUP and SIGQUIT and waits.  The caller stays in the
- * sandbox after polc_run() returns, whatever it returns once the sandbox
- * was entered: call it from a process that exits next (fork first to go
- * on).  *status receives the command's exit status (128 + N when signal N
- * ended it), one of POLC_RUN_* when the sandbox or the command could not
- * start, or -1 when nothing was started (an error in the policy, say).
- * Returns 0 when the command ran (whatever its status), -1 with errors
- * queued otherwise.  Nothing runs unsandboxed.
+ * no_new_privs, the Landlock domain, no CAP_SYS_ADMIN or CAP_PERFMON) and
+ * starts the command, which marks every descriptor above 2 close-on-exec (the
+ * caller's too: the two share them until the command executes), loads the
+ * seccomp program and executes with the environment the policy allows; the
+ * supervisor answers the command's connect(2) calls, forwards SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT and waits.  The caller stays in the sandbox after
+ * polc_run() returns, whatever it returns once the sandbox was entered: call it
+ * from a process that exits next (fork first to go on).  *status receives the
+ * command's exit status (128 + N when signal N ended it), one of POLC_RUN_*
+ * when the sandbox or the command could not start, or -1 when nothing was
+ * started (an error in the policy, say). Returns 0 when the command ran
+ * (whatever its status), -1 with errors queued otherwise.  Nothing runs
+ * unsandboxed.
  */
 POLC_API int polc_run(polc_ctx *ctx, const struct polc_run_options *opts,
 		      int *status);
