@@ -213,6 +213,44 @@ START_TEST(test_stdlib_profiles_agree_with_the_ir)
 }
 END_TEST
 
+/* Call @check on every stdlib profile for each architecture. */
+static void each_stdlib_profile(void (*check)(const struct ir_policy *p,
+					      uint32_t arch))
+{
+	for (size_t i = 0;
+	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
+		const struct ir_policy *p = resolve(stdlib_profiles[i]);
+
+		check(p, AUDIT_ARCH_X86_64);
+		check(p, AUDIT_ARCH_AARCH64);
+	}
+}
+
+/* The program made when polc was built for @p is the search's. */
+static void check_known_is_the_search_s(const struct ir_policy *p,
+					uint32_t arch)
+{
+	const struct sc_program *known, *searched;
+	struct sc_plan_record r;
+
+	ck_assert_int_eq(sc_lower(ctx, p, arch, &known), 0);
+	ck_assert_int_eq(sc_lower_recording(ctx, p, arch, &searched, &r), 0);
+	ck_assert_msg(known->known_plan, "%s: no plan made at build time",
+		      p->profile);
+	ck_assert(!searched->known_plan);
+	ck_assert_ptr_nonnull(r.key);
+	ck_assert_uint_eq(known->len, searched->len);
+	ck_assert(!memcmp(known->insns, searched->insns,
+			  known->len * sizeof(*known->insns)));
+	ck_assert_int_eq(known->needed, searched->needed);
+	ck_assert_int_eq(known->notifies, searched->notifies);
+	ck_assert_uint_eq(known->nskipped, searched->nskipped);
+	for (size_t k = 0; k < known->nskipped; k++)
+		ck_assert_str_eq(known->skipped[k], searched->skipped[k]);
+	/* The whole program was made at build time. */
+	ck_assert_ptr_nonnull(sc_known_program(p, arch));
+}
+
 /*
  * The plans made when polc was built (backends/seccomp/plans.h): every
  * stdlib profile finds one, and it is the search's, instruction for
@@ -220,40 +258,7 @@ END_TEST
  */
 START_TEST(test_stdlib_plans_are_the_search_s)
 {
-	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
-					   AUDIT_ARCH_AARCH64 };
-
-	for (size_t i = 0;
-	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
-		const struct ir_policy *p = resolve(stdlib_profiles[i]);
-
-		for (size_t a = 0; a < 2; a++) {
-			const struct sc_program *known, *searched;
-			struct sc_plan_record r;
-
-			ck_assert_int_eq(sc_lower(ctx, p, arches[a], &known),
-					 0);
-			ck_assert_int_eq(sc_lower_recording(ctx, p, arches[a],
-							    &searched, &r),
-					 0);
-			ck_assert_msg(known->known_plan,
-				      "%s: no plan made at build time",
-				      stdlib_profiles[i]);
-			ck_assert(!searched->known_plan);
-			ck_assert_ptr_nonnull(r.key);
-			ck_assert_uint_eq(known->len, searched->len);
-			ck_assert(!memcmp(known->insns, searched->insns,
-					  known->len * sizeof(*known->insns)));
-			ck_assert_int_eq(known->needed, searched->needed);
-			ck_assert_int_eq(known->notifies, searched->notifies);
-			ck_assert_uint_eq(known->nskipped, searched->nskipped);
-			for (size_t k = 0; k < known->nskipped; k++)
-				ck_assert_str_eq(known->skipped[k],
-						 searched->skipped[k]);
-			/* The whole program was made at build time. */
-			ck_assert_ptr_nonnull(sc_known_program(p, arches[a]));
-		}
-	}
+	each_stdlib_profile(check_known_is_the_search_s);
 }
 END_TEST
 
@@ -326,6 +331,18 @@ START_TEST(test_known_programs_need_their_exact_input)
 }
 END_TEST
 
+/* @p's program has nothing left for sc_tidy() to drop. */
+static void check_tidy(const struct ir_policy *p, uint32_t arch)
+{
+	const struct sc_program *prog;
+
+	ck_assert_int_eq(sc_lower(ctx, p, arch, &prog), 0);
+	struct sock_filter *copy =
+		arena_alloc(&ctx->arena, prog->len * sizeof(*copy));
+	memcpy(copy, prog->insns, prog->len * sizeof(*copy));
+	ck_assert_uint_eq(sc_tidy(ctx, copy, prog->len), prog->len);
+}
+
 /*
  * sc_tidy() leaves nothing for a second pass: no instruction of a stdlib
  * program is unreachable, a jump to the next one or a load of what the
@@ -334,27 +351,11 @@ END_TEST
  */
 START_TEST(test_stdlib_programs_are_tidy)
 {
-	static const uint32_t arches[] = { AUDIT_ARCH_X86_64,
-					   AUDIT_ARCH_AARCH64 };
+	const struct sc_program *prog;
 
-	for (size_t i = 0;
-	     i < sizeof(stdlib_profiles) / sizeof(*stdlib_profiles); i++) {
-		const struct ir_policy *p = resolve(stdlib_profiles[i]);
-
-		for (size_t a = 0; a < 2; a++) {
-			const struct sc_program *prog;
-
-			ck_assert_int_eq(sc_lower(ctx, p, arches[a], &prog), 0);
-			struct sock_filter *copy = arena_alloc(
-				&ctx->arena, prog->len * sizeof(*copy));
-			memcpy(copy, prog->insns, prog->len * sizeof(*copy));
-			ck_assert_uint_eq(sc_tidy(ctx, copy, prog->len),
-					  prog->len);
-		}
-	}
+	each_stdlib_profile(check_tidy);
 	/* The default profile's personality(2) rules: one test of arg0's
 	 * upper half and one load of its lower half, not one per rule. */
-	const struct sc_program *prog;
 	ck_assert_int_eq(
 		sc_lower(ctx, resolve("default"), AUDIT_ARCH_X86_64, &prog), 0);
 	ck_assert_uint_le(prog->len, 66);
