@@ -750,7 +750,7 @@ static void run_command(struct command *c)
 	 * executes. */
 	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
 		child_fail(c, CHILD_SANDBOX, errno,
-			   "cannot close inherited descriptors");
+			   "cannot mark inherited descriptors close-on-exec");
 	/* Last: the hardening baseline denies what the steps above use. */
 	c->listener = c->med ? mediate_install(c->med, err, sizeof(err)) : -1;
 	if (c->listener < 0 && c->med && errno != EBUSY)
