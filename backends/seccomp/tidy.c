@@ -5,12 +5,14 @@
  * what an earlier test already settled (after `arg0.hi > 0` failed, the
  * next rule's own test of arg0.hi is jumped over).  What it jumps over
  * stays in the program, and so do loads of a word the accumulator already
- * holds and comparisons no word can fail or pass.  Neither changes a decision,
- * but the kernel compiles every instruction at each start (about a quarter of a
- * microsecond each here) and runs the loads at each call.  One pass in program
- * order finds them: jumps only go forward, so every predecessor of an
- * instruction comes before it.  Removing an instruction only shortens the jumps
- * over it, so every offset still fits.
+ * holds and comparisons no word can fail or pass.  None of them changes a
+ * decision, but the kernel compiles every instruction at each start
+ * (about a quarter of a microsecond each here) and runs the loads at each
+ * call.  One pass in program order finds them (jumps only go forward, so
+ * every predecessor of an instruction comes before it); one pass back
+ * finds the jumps that land on the next instruction once the dropped ones
+ * are gone.  Removing an instruction only shortens the jumps over it, so
+ * every offset still fits.
  */
 #include "backends/seccomp/seccomp.h"
 
