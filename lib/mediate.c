@@ -222,6 +222,11 @@ void mediate_print(const struct mediator *m, FILE *out)
 			m->hidden[i], m->hidden_by[i]);
 }
 
+const struct sc_program *mediate_program(const struct mediator *m)
+{
+	return m->program;
+}
+
 /* ---- in the command's process ---------------------------------------------
  */
 

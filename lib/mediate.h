@@ -45,6 +45,9 @@ int mediate_prepare(struct polc_ctx *ctx, const struct ir_policy *p,
 /* What polc run --dry-run says of the mediation @m (NULL: none). */
 void mediate_print(const struct mediator *m, FILE *out);
 
+/* The program mediate_install() loads (what polc run --dry-run lists). */
+const struct sc_program *mediate_program(const struct mediator *m);
+
 /*
  * In the command's process, last before exec: load the policy's seccomp
  * program with every connect(2) it lets through sent to the supervisor

@@ -1042,10 +1042,14 @@ int polc_run(polc_ctx *ctx, const struct polc_run_options *opts, int *status)
 		return -1;
 	}
 	if (opts->dry_run) {
+		/* What the command loads: with connect(2) folded in. */
+		const struct sc_program *loaded =
+			med ? mediate_program(med) : filter;
+
 		ll_print_ruleset(ctx, rs, opts->target.json, stdout);
-		if (!opts->target.json && filter->needed) {
+		if (!opts->target.json && loaded->needed) {
 			putchar('\n');
-			sc_print_listing(filter, stdout);
+			sc_print_listing(loaded, stdout);
 		}
 		if (!opts->target.json) {
 			putchar('\n');

@@ -91,7 +91,8 @@ int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 	}
 	*p = *prog;
 	p->insns = insns;
-	p->len = n;
+	/* The last return, allow as a rule, now jumps to the next one. */
+	p->len = sc_tidy(ctx, insns, n);
 	p->needed = true;
 	p->notifies = true;
 	*out = p;

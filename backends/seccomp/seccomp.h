@@ -113,9 +113,9 @@ size_t sc_tidy(struct polc_ctx *ctx, struct sock_filter *insns, size_t len);
  * user-space supervisor (SECCOMP_RET_USER_NOTIF).  It decides every call
  * exactly as the kernel would with @prog loaded over a filter that
  * notifies @nr, kills the calls of other architectures and fails x32
- * calls with ENOSYS, in one program instead of two, four instructions
- * longer per value that changes.  Allocated in ctx's arena.  Returns 0, or
- * -1 with errors reported.
+ * calls with ENOSYS, in one program instead of two, at most four
+ * instructions longer per value that changes.  Allocated in ctx's arena.
+ * Returns 0, or -1 with errors reported.
  */
 int sc_notify_calls(struct polc_ctx *ctx, const struct sc_program *prog,
 		    uint32_t nr, const struct sc_program **out);
