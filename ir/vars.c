@@ -446,10 +446,9 @@ static bool is_normal(const char *path)
 
 const char *vars_normalise(struct polc_ctx *ctx, const char *path)
 {
-	size_t n = strlen(path);
-
 	if (is_normal(path))
 		return path;
+	size_t n = strlen(path);
 	char *out = arena_alloc(&ctx->arena, n + 2);
 	size_t len = 0;
 
